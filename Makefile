@@ -1,0 +1,45 @@
+# coursekit + the KEINO course. `make` sets up a virtualenv, builds and lints the course.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SOURCE ?= course_src
+OUT    ?= olx_build
+RUN    ?=
+RUN_ARG := $(if $(RUN),--run $(RUN),)
+
+.PHONY: all setup build lint test bench import import-dry-run clean stats
+
+all: build lint
+
+$(BIN)/coursekit: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/coursekit
+
+build: setup
+	$(BIN)/coursekit build --source $(SOURCE) --out $(OUT) $(RUN_ARG)
+
+lint: setup
+	$(BIN)/coursekit lint --source $(SOURCE)
+
+stats: setup
+	$(BIN)/coursekit stats --source $(SOURCE)
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python tools/bench/run.py
+
+import: build
+	$(BIN)/coursekit import --source $(SOURCE) --out $(OUT) $(RUN_ARG) $(IMPORT_ARGS)
+
+import-dry-run: build
+	$(BIN)/coursekit import --dry-run --source $(SOURCE) --out $(OUT) $(RUN_ARG) $(IMPORT_ARGS)
+
+clean:
+	rm -rf $(OUT) .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

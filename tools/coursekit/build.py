@@ -1,0 +1,107 @@
+"""load -> check -> emit -> package, written atomically into the output folder.
+
+Everything is produced in a temporary folder beside the outputs and moved
+in only when the whole build has succeeded, so a failed build leaves the
+previous archive, manifest and tree untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursekit import check, package
+from coursekit.diagnostics import CourseError, Diagnostic, Loc, Severity
+from coursekit.emit import TARGETS
+from coursekit.load import codes, load_course
+from coursekit.model import Course
+
+
+@dataclass
+class BuildResult:
+    course: Course
+    run: str
+    course_id: str
+    archive: Path
+    manifest: Path
+    tree: Path
+    sha256: str
+    counts: dict[str, int]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def load_checked(source: Path) -> tuple[Course, list[Diagnostic]]:
+    """Load and run the model rules; raise CourseError on any error."""
+    course, report = load_course(source)
+    if course is None or report.has_errors():
+        raise CourseError(report.items)
+    ctx = check.CheckContext(source_root=source)
+    findings = check.run_rules(course, ctx, ("model",), severities_from(course))
+    report.extend(findings)
+    if report.has_errors():
+        raise CourseError(report.items)
+    return course, report.sorted()
+
+
+def severities_from(course: Course) -> dict[str, Severity | None]:
+    out: dict[str, Severity | None] = {}
+    for code, value in dict(course.lint.get("severity", {}) or {}).items():
+        out[str(code)] = None if value == "off" else Severity.parse(str(value))
+    return out
+
+
+def choose_run(course: Course, run: str | None) -> str:
+    name = run or course.default_run
+    if name not in course.runs:
+        raise CourseError([Diagnostic(
+            codes.UNKNOWN_REF, Severity.ERROR, f"run {name!r} is not defined in course.yaml", Loc("course.yaml"),
+            f"use one of: {', '.join(course.runs)}",
+        )])
+    return name
+
+
+def build(source: Path, out_dir: Path, run: str | None = None, target: str = "olx") -> BuildResult:
+    course, diagnostics = load_checked(source)
+    run_name = choose_run(course, run)
+    output = TARGETS[target].emit(course, run_name, source)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=out_dir))
+    try:
+        archive_name = f"{output.top}.tar.gz"
+        tmp_archive = work / archive_name
+        package.write_archive(output, tmp_archive)
+        sha = package.file_sha256(tmp_archive)
+        tmp_tree = work / output.top
+        package.write_tree(output, tmp_tree)
+        extra = {"org": course.org, "number": course.number, "run": run_name, "title": course.title}
+        tmp_manifest = work / f"{output.top}.manifest.json"
+        tmp_manifest.write_bytes(package.manifest(output, archive_name, sha, extra))
+
+        final_tree = out_dir / output.top
+        if final_tree.exists():
+            os.replace(final_tree, work / "previous-tree")
+        os.replace(tmp_tree, final_tree)
+        os.replace(tmp_manifest, out_dir / tmp_manifest.name)
+        os.replace(tmp_archive, out_dir / archive_name)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    counts: dict[str, int] = {}
+    for block in output.blocks:
+        counts[block.type] = counts.get(block.type, 0) + 1
+    return BuildResult(
+        course=course,
+        run=run_name,
+        course_id=output.course_id,
+        archive=out_dir / archive_name,
+        manifest=out_dir / f"{output.top}.manifest.json",
+        tree=out_dir / output.top,
+        sha256=sha,
+        counts=counts,
+        diagnostics=diagnostics,
+    )
+

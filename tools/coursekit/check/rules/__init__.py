@@ -1,0 +1,1 @@
+"""Lint rules, one module each. See coursekit.check for the module contract."""

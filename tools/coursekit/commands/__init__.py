@@ -1,0 +1,1 @@
+"""CLI commands, one module each exposing ``command`` (a click command)."""

@@ -1,0 +1,59 @@
+"""coursekit build"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from coursekit.build import build
+from coursekit.commands.common import (
+    display_root,
+    handle_errors,
+    out_option,
+    print_diagnostics,
+    run_option,
+    source_option,
+)
+from coursekit.diagnostics import Severity
+
+
+@click.command("build")
+@source_option
+@out_option
+@run_option
+@click.option("--all-runs", is_flag=True, help="Build every run defined in course.yaml.")
+@handle_errors()
+def command(source: Path, out: Path, run: str | None, all_runs: bool) -> None:
+    """Compile the course into an Open edX OLX archive.
+
+    Reads SOURCE (default course_src/), checks it, and writes
+    OUT/<org>-<number>-<run>.tar.gz, a manifest (.manifest.json: every file
+    with its sha256, every block id) and the unpacked OLX folder. The
+    archive is byte-for-byte the same for the same sources. On any error
+    nothing in OUT is changed.
+    """
+    if all_runs and run:
+        raise click.UsageError("use either --run or --all-runs")
+    runs: list[str | None] = [run]
+    if all_runs:
+        from coursekit.build import load_checked
+
+        course, _ = load_checked(source)
+        runs = list(course.runs)
+    for name in runs:
+        result = build(source, out, name)
+        size = result.archive.stat().st_size
+        c = result.counts
+        components = sum(v for k, v in c.items() if k not in ("course", "chapter", "sequential", "vertical"))
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(c.items())
+                          if k not in ("course", "chapter", "sequential", "vertical"))
+        click.echo(f"Built {result.course_id}")
+        click.echo(f"  archive   {result.archive} ({size / 1024:.0f} KiB, sha256 {result.sha256[:16]}…)")
+        click.echo(f"  manifest  {result.manifest}")
+        click.echo(f"  blocks    {c.get('chapter', 0)} sections, {c.get('sequential', 0)} subsections, "
+                   f"{c.get('vertical', 0)} units, {components} components ({kinds})")
+    warnings = [d for d in result.diagnostics if d.severity == Severity.WARNING]
+    if warnings:
+        print_diagnostics(warnings, display_root(source), Severity.WARNING)
+        click.echo(f"{len(warnings)} warning(s); run `coursekit lint` for all findings.", err=True)

@@ -1,0 +1,57 @@
+"""Dates in the sources: absolute (read in the course time zone) or relative to a run's start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from coursekit.diagnostics import Loc, Report
+from coursekit.load import codes
+from coursekit.model import DateSpec
+
+RELATIVE_RE = re.compile(r"^\+\s*(\d+)\s*([dwh])$")
+_UNITS = {"d": "days", "w": "weeks", "h": "hours"}
+
+
+def zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}") from None
+
+
+def parse(value: object, loc: Loc, tz: dt.tzinfo, report: Report, allow_relative: bool) -> DateSpec | None:
+    text = str(value)
+    if isinstance(value, dt.datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=tz)
+        return DateSpec(loc, absolute=moment.astimezone(dt.UTC), text=text)
+    if isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day, tzinfo=tz)
+        return DateSpec(loc, absolute=moment.astimezone(dt.UTC), text=text)
+    if isinstance(value, str):
+        stripped = value.strip()
+        match = RELATIVE_RE.match(stripped)
+        if match:
+            if not allow_relative:
+                report.add(codes.DATE, f"relative date {stripped!r} is not allowed here", loc,
+                           "write an absolute date such as 2019-06-03")
+                return None
+            offset = dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+            return DateSpec(loc, offset=offset, text=stripped)
+        try:
+            moment = dt.datetime.fromisoformat(stripped)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=tz)
+            return DateSpec(loc, absolute=moment.astimezone(dt.UTC), text=stripped)
+    forms = "2019-06-03, 2019-06-03T09:00" + (", +10d or +2w" if allow_relative else "")
+    report.add(codes.DATE, f"{text!r} is not a date", loc, f"write it as {forms}")
+    return None
+
+
+def iso(moment: dt.datetime) -> str:
+    """Open edX's policy format: UTC with a ``Z``."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

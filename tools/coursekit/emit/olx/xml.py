@@ -1,0 +1,88 @@
+"""XML and HTML helpers for the OLX emitter."""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from coursekit import markdown
+from coursekit.model import LinkRef, MdText
+
+JUMP = "/jump_to_id/"
+
+
+def link_url(link: LinkRef) -> str:
+    if link.kind == "static":
+        return f"/static/{link.target}"
+    if link.kind == "internal":
+        return f"{JUMP}{link.target}"
+    return link.href
+
+
+def render(text: MdText | None, inline: bool | None = None) -> str:
+    """Markdown -> HTML with links rewritten for Open edX."""
+    if text is None:
+        return ""
+    urls = {link.href: link_url(link) for link in text.links}
+    return markdown.render(text.text, urls, text.inline if inline is None else inline).strip()
+
+
+def serialize(element: etree._Element) -> bytes:
+    etree.indent(element, space="  ")
+    return etree.tostring(element, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def _to_xml(node: etree._Element) -> etree._Element:
+    """Copy an lxml.html element into a plain XML element tree."""
+    copy = etree.Element(node.tag, {k: v for k, v in node.attrib.items()})
+    copy.text = node.text
+    copy.tail = node.tail
+    for child in node:
+        if isinstance(child.tag, str):
+            copy.append(_to_xml(child))
+        elif child.tail:
+            # comments and processing instructions are dropped; keep the text after them
+            if len(copy):
+                copy[-1].tail = (copy[-1].tail or "") + child.tail
+            else:
+                copy.text = (copy.text or "") + child.tail
+    return copy
+
+
+def append_html(parent: etree._Element, html: str) -> None:
+    """Append an HTML fragment (text and elements) to ``parent`` as well-formed XML."""
+    if not html.strip():
+        return
+    fragments = lxml_html.fragments_fromstring(html)
+    for frag in fragments:
+        if isinstance(frag, str):
+            if len(parent):
+                parent[-1].tail = (parent[-1].tail or "") + frag
+            else:
+                parent.text = (parent.text or "") + frag
+        elif isinstance(frag.tag, str):
+            parent.append(_to_xml(frag))
+
+
+def html_element(tag: str, html: str, **attrs: str) -> etree._Element:
+    element = etree.Element(tag, attrs)
+    append_html(element, html)
+    return element
+
+
+def split_last_paragraph(html: str) -> tuple[str, str]:
+    """Split rendered HTML into (everything before the last <p>, the last <p>'s inner HTML).
+
+    Used for CAPA questions: the last paragraph becomes the accessible
+    ``<label>``; anything before it (context, tables, lists) stays above.
+    """
+    fragments = lxml_html.fragments_fromstring(html) if html.strip() else []
+    elements = [f for f in fragments if not isinstance(f, str)]
+    if elements and elements[-1].tag == "p":
+        last = elements[-1]
+        inner = (last.text or "") + "".join(
+            etree.tostring(child, encoding="unicode", method="html") for child in last
+        )
+        before = "".join(etree.tostring(e, encoding="unicode", method="html") for e in elements[:-1])
+        return before, inner
+    return html, ""

@@ -1,0 +1,50 @@
+"""State shared by the loader's steps while one course is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from coursekit import markdown
+from coursekit.diagnostics import FatalSourceError, Loc, Report
+from coursekit.ids import IdRegistry
+from coursekit.load import yamlsrc
+from coursekit.load.sources import SourceTree
+from coursekit.model import MdText
+
+
+@dataclass
+class LoadContext:
+    tree: SourceTree
+    report: Report
+    ids: IdRegistry
+    tz: dt.tzinfo = dt.UTC
+    texts: list[tuple[MdText, str]] = field(default_factory=list)  # (text, file its links are relative to)
+    file_ids: dict[str, str] = field(default_factory=dict)  # subsection file -> id
+    dir_ids: dict[str, str] = field(default_factory=dict)  # section folder -> id
+
+    def fail(self, err: FatalSourceError) -> None:
+        self.report.items.append(err.diagnostic)
+
+    def yaml(self, text: str, file: str, line_offset: int = 0) -> Any:
+        return yamlsrc.load_yaml(text, file, line_offset)
+
+    def read_yaml_file(self, rel: str, loc: Loc, what: str) -> Any:
+        text = self.tree.read_text(rel, loc, what)
+        return self.yaml(text, rel)
+
+    def md(self, text: str, loc: Loc, base_file: str | None = None, inline: bool = False) -> MdText:
+        """Make an :class:`MdText`; its links are resolved once every id is known."""
+        value = MdText(text=str(text), loc=loc, inline=inline)
+        self.texts.append((value, base_file or loc.file))
+        return value
+
+    def md_field(self, data: yamlsrc.YMap, key: str, base_file: str, inline: bool = False) -> MdText | None:
+        if key not in data or data[key] is None:
+            return None
+        return self.md(str(data[key]), data.value_loc(key), base_file, inline)
+
+
+def headings_of(text: str) -> list[tuple[int, int, str]]:
+    return list(markdown.headings(markdown.parse(text)))

@@ -1,0 +1,107 @@
+"""Resolve every link and image in the course's Markdown.
+
+Runs after all blocks exist, so that ``#id`` and ``../02-osa/01-x.md`` links
+can be checked against real ids. Results are stored on the :class:`MdText`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from coursekit import markdown
+from coursekit.diagnostics import FatalSourceError, Loc
+from coursekit.load import codes
+from coursekit.load.context import LoadContext
+from coursekit.model import LinkRef
+
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+JUMP_PREFIX = "/jump_to_id/"
+
+
+def resolve_all(ctx: LoadContext) -> None:
+    for text, base_file in ctx.texts:
+        for found in markdown.find_links(text.text):
+            col = found.col if found.line else text.loc.col + found.col - 1
+            loc = Loc(text.loc.file, text.loc.line + found.line, col)
+            try:
+                link = _resolve(ctx, found, base_file, loc)
+            except FatalSourceError as err:
+                ctx.fail(err)
+                continue
+            text.links.append(link)
+
+
+def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: Loc) -> LinkRef:
+    href = found.href
+    link = LinkRef(href=href, text=found.text, loc=loc, kind="other", is_image=found.is_image)
+    if SCHEME_RE.match(href):
+        scheme = href.split(":", 1)[0].lower()
+        link.kind = "external" if scheme in ("http", "https") else ("mailto" if scheme == "mailto" else "other")
+        link.target = href
+        return link
+    if href.startswith("//"):
+        link.kind, link.target = "external", "https:" + href
+        return link
+    parts = urlsplit(href)
+    path, fragment = unquote(parts.path), unquote(parts.fragment)
+
+    if not path and fragment:
+        return _internal(ctx, link, fragment, loc)
+    if path.startswith(JUMP_PREFIX):
+        return _internal(ctx, link, path[len(JUMP_PREFIX):].strip("/"), loc)
+    if path.startswith("/static/"):
+        return _static(ctx, link, "static/" + path[len("/static/"):], loc)
+    if path.startswith("/"):
+        link.kind, link.target = "other", href  # absolute path on the LMS; lint reports it
+        return link
+
+    rel = ctx.tree.join(base_file, path, loc)
+    if rel.startswith("static/"):
+        return _static(ctx, link, rel, loc)
+    if found.is_image:
+        raise FatalSourceError(codes.MISSING_FILE, f"image {href!r} is not under static/", loc,
+                               "put images under course_src/static/ and refer to them with a relative path")
+    folder = rel.rstrip("/")
+    if folder in ctx.dir_ids and not fragment:
+        link.kind, link.target = "internal", ctx.dir_ids[folder]
+        return link
+    if rel in ctx.file_ids:
+        ctx.tree.used.add(rel)
+        if fragment:
+            return _internal(ctx, link, fragment, loc)
+        link.kind, link.target = "internal", ctx.file_ids[rel]
+        return link
+    ctx.tree.require_exact_case(rel, loc, "linked file")
+    raise FatalSourceError(
+        codes.BROKEN_LINK,
+        f"link {href!r} leads to {rel!r}, which is not a subsection, a section or a file under static/",
+        loc,
+        "link to a subsection .md file, a section folder, or move the file under static/",
+    )
+
+
+def _internal(ctx: LoadContext, link: LinkRef, block_id: str, loc: Loc) -> LinkRef:
+    if block_id not in ctx.ids:
+        raise FatalSourceError(
+            codes.BROKEN_LINK,
+            f"link to #{block_id}: no section, subsection, unit or component has this id",
+            loc,
+            "check the id; pin a unit's id with `## Title {#id}` to link to it",
+        )
+    link.kind, link.target = "internal", block_id
+    return link
+
+
+def _static(ctx: LoadContext, link: LinkRef, rel: str, loc: Loc) -> LinkRef:
+    rel = posixpath.normpath(rel)
+    if not rel.startswith("static/"):
+        raise FatalSourceError(codes.OUTSIDE, f"{link.href!r} points outside static/", loc)
+    what = "image" if link.is_image else "linked file"
+    ctx.tree.require_exact_case(rel, loc, what)
+    ctx.tree.abspath(rel, loc)
+    ctx.tree.used.add(rel)
+    link.kind, link.target = "static", rel[len("static/"):]
+    return link
+

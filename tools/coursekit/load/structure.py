@@ -1,0 +1,229 @@
+"""Section folders and subsection Markdown files -> sections, subsections, units, components."""
+
+from __future__ import annotations
+
+import re
+
+from coursekit import dates, ids, markdown
+from coursekit.diagnostics import FatalSourceError, Loc
+from coursekit.load import codes, yamlsrc
+from coursekit.load.components import UnitScope, parse_fence
+from coursekit.load.context import LoadContext
+from coursekit.load.yamlsrc import YMap
+from coursekit.model import Component, Course, Html, Section, Subsection, Unit
+
+SECTION_FILE = "section.yaml"
+PIN_SUFFIX_RE = re.compile(r"\s*\{#([^{}]*)\}\s*$")
+COMPONENT_INFO_RE = re.compile(r"^\{([^{}]*)\}")
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+SUBSECTION_SETTINGS = ("max_attempts", "showanswer", "show_correctness", "hide_after_due")
+PROBLEM_SETTINGS = ("max_attempts", "showanswer", "weight")
+
+
+def ordered_entries(ctx: LoadContext, folder: str, want_dir: bool, suffix: str = "") -> list[tuple[int, str, str]]:
+    """(order, name, slug) of entries named ``NN-slug`` in ``folder``, sorted."""
+    path = ctx.tree.root / folder if folder else ctx.tree.root
+    found = []
+    for entry in path.iterdir():
+        if entry.name.startswith("."):
+            continue
+        if want_dir != entry.is_dir() or (suffix and not entry.name.endswith(suffix)):
+            continue
+        stem = entry.name[: -len(suffix)] if suffix else entry.name
+        order, slug = ids.strip_order(stem)
+        if order is None:
+            continue
+        found.append((order, entry.name, slug))
+    return sorted(found)
+
+
+def load_sections(ctx: LoadContext, course: Course) -> None:
+    for _order, folder, slug in ordered_entries(ctx, "", want_dir=True):
+        try:
+            section = _load_section(ctx, course, folder, slug)
+        except FatalSourceError as err:
+            ctx.fail(err)
+            continue
+        if section is not None:
+            course.sections.append(section)
+
+
+def _load_section(ctx: LoadContext, course: Course, folder: str, slug: str) -> Section | None:
+    meta_rel = f"{folder}/{SECTION_FILE}"
+    loc = Loc(meta_rel, 1, 1)
+    if not ctx.tree.is_file(meta_rel):
+        raise FatalSourceError(codes.STRUCTURE, f"section folder {folder}/ has no {SECTION_FILE}", Loc(folder + "/"),
+                               f"create {meta_rel} with a line `title: ...`")
+    ctx.tree.abspath(folder, loc)
+    data = ctx.read_yaml_file(meta_rel, loc, "section file")
+    if not isinstance(data, YMap):
+        raise FatalSourceError(codes.INVALID, f"{SECTION_FILE} must contain `title: ...`", loc)
+    if not yamlsrc.validate(data, "section.schema.json", SECTION_FILE, loc, ctx.report):
+        return None
+    section_id = ids.slugify(slug) or "section"
+    pinned = "id" in data
+    if pinned:
+        section_id = ids.check_pin(data["id"], data.value_loc("id"), ctx.report) or section_id
+    section = Section(
+        id=ctx.ids.claim(section_id, "section", loc),
+        title=str(data["title"]),
+        loc=loc,
+        folder=folder,
+        id_pinned=pinned,
+    )
+    if "start" in data:
+        section.start = dates.parse(data["start"], data.value_loc("start"), ctx.tz, ctx.report, allow_relative=True)
+    ctx.dir_ids[folder] = section.id
+    for _order, name, sub_slug in ordered_entries(ctx, folder, want_dir=False, suffix=".md"):
+        rel = f"{folder}/{name}"
+        try:
+            sub = _load_subsection(ctx, course, section, rel, sub_slug)
+        except FatalSourceError as err:
+            ctx.fail(err)
+            continue
+        if sub is not None:
+            section.subsections.append(sub)
+    return section
+
+
+def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
+    """(front matter, body, 1-based line where the body starts)."""
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        raise FatalSourceError(codes.STRUCTURE, "a subsection file must start with front matter", Loc(rel, 1, 1),
+                               "begin the file with ---, a line `title: ...`, and --- again")
+    front = match.group(1) or ""
+    body_line = text[: match.end()].count("\n") + 1
+    return front, text[match.end():], body_line
+
+
+def _load_subsection(ctx: LoadContext, course: Course, section: Section, rel: str, slug: str) -> Subsection | None:
+    text = ctx.tree.read_text(rel, Loc(rel), "subsection")
+    front, body, body_line = split_front_matter(text, rel)
+    loc = Loc(rel, 1, 1)
+    meta = ctx.yaml(front, rel, 1)
+    if not isinstance(meta, YMap):
+        raise FatalSourceError(codes.INVALID, "front matter must contain `title: ...`", loc)
+    if not yamlsrc.validate(meta, "frontmatter.schema.json", "front matter", loc, ctx.report):
+        return None
+    sub_id = f"{section.id}_{ids.slugify(slug) or 'subsection'}"
+    pinned = "id" in meta
+    if pinned:
+        sub_id = ids.check_pin(meta["id"], meta.value_loc("id"), ctx.report) or sub_id
+    sub = Subsection(
+        id=ctx.ids.claim(sub_id, "subsection", loc),
+        title=str(meta["title"]),
+        loc=loc,
+        file=rel,
+        graded=str(meta["graded"]) if meta.get("graded") else None,
+        settings={k: meta[k] for k in SUBSECTION_SETTINGS if k in meta},
+        id_pinned=pinned,
+    )
+    if meta.get("graded"):
+        sub.settings["graded_loc"] = meta.value_loc("graded")
+    for key in ("due", "start"):
+        if key in meta:
+            setattr(sub, key, dates.parse(meta[key], meta.value_loc(key), ctx.tz, ctx.report, allow_relative=True))
+    ctx.file_ids[rel] = sub.id
+    problem_settings = {k: course.problem_defaults[k] for k in PROBLEM_SETTINGS if k in course.problem_defaults}
+    problem_settings.update({k: meta[k] for k in PROBLEM_SETTINGS if k in meta})
+    sub.units = _split_units(ctx, sub, section, body, body_line, problem_settings)
+    return sub
+
+
+def _split_units(
+    ctx: LoadContext, sub: Subsection, section: Section, body: str, body_line: int, settings: dict[str, object]
+) -> list[Unit]:
+    rel = sub.file
+    tokens = markdown.parse(body)
+    lines = body.split("\n")
+    heads: list[tuple[int, str]] = []  # (line index, raw heading text)
+    fences: list[tuple[int, int, str, str]] = []  # (start, end, name, content)
+    for tok in tokens:
+        if tok.map is None:
+            continue
+        start = tok.map[0]
+        if tok.type == "heading_open" and tok.level == 0:
+            if tok.tag == "h1":
+                ctx.report.add(codes.STRUCTURE, "`#` headings are not used inside a subsection",
+                               Loc(rel, body_line + start),
+                               "the subsection title comes from the front matter; start units with `##`")
+            elif tok.tag == "h2":
+                heads.append((start, lines[start]))
+        elif tok.type == "fence":
+            match = COMPONENT_INFO_RE.match(tok.info.strip())
+            if not match:
+                continue
+            if tok.level != 0:
+                ctx.report.add(codes.STRUCTURE, f"component {{{match.group(1)}}} must not be indented or nested",
+                               Loc(rel, body_line + start), "start the ``` fence at the beginning of the line")
+                continue
+            fences.append((start, tok.map[1], match.group(1).strip(), tok.content))
+
+    units: list[Unit] = []
+    if not heads:
+        spans = [(0, len(lines), sub.title, None, Loc(rel, body_line))]
+    else:
+        first_text = "\n".join(lines[: heads[0][0]]).strip()
+        if first_text:
+            first = next(i for i, line in enumerate(lines) if line.strip())
+            ctx.report.add(codes.STRUCTURE, "text before the first `##` unit heading", Loc(rel, body_line + first),
+                           "move it under a `##` heading; Open edX keeps content only inside units")
+        spans = []
+        for n, (start, raw) in enumerate(heads):
+            end = heads[n + 1][0] if n + 1 < len(heads) else len(lines)
+            title = re.sub(r"^\s*#+\s*", "", raw).rstrip().rstrip("#").rstrip()
+            pin = None
+            match = PIN_SUFFIX_RE.search(title)
+            if match:
+                title = title[: match.start()].rstrip()
+                pin = match.group(1)
+            spans.append((start + 1, end, title, pin, Loc(rel, body_line + start)))
+
+    for start, end, title, pin, loc in spans:
+        unit_id = f"{sub.id}_{ids.slugify(title) or 'unit'}" if heads else f"{sub.id}_unit"
+        if pin is not None:
+            unit_id = ids.check_pin(pin, loc, ctx.report) or unit_id
+        unit = Unit(id=ctx.ids.claim(unit_id, "unit", loc), title=title or sub.title, loc=loc,
+                    id_pinned=pin is not None)
+        scope = UnitScope(unit.id, unit.title, section.title, rel, settings)
+        unit.components = _components(ctx, scope, lines, start, end, fences, body_line)
+        units.append(unit)
+    return units
+
+
+def _components(
+    ctx: LoadContext,
+    scope: UnitScope,
+    lines: list[str],
+    start: int,
+    end: int,
+    fences: list[tuple[int, int, str, str]],
+    body_line: int,
+) -> list[Component]:
+    rel = scope.file
+    out: list[Component] = []
+    cursor = start
+
+    def flush_html(upto: int) -> None:
+        chunk = lines[cursor:upto]
+        while chunk and not chunk[0].strip():
+            chunk = chunk[1:]
+        if not chunk:
+            return
+        first_line = upto - len(chunk)
+        while chunk and not chunk[-1].strip():
+            chunk = chunk[:-1]
+        loc = Loc(rel, body_line + first_line)
+        html_id = ctx.ids.claim(scope.next_id("html"), "html", loc)
+        out.append(Html(id=html_id, loc=loc, title=scope.unit_title,
+                        body=ctx.md("\n".join(chunk), loc, rel)))
+
+    for f_start, f_end, name, content in fences:
+        if f_start < start or f_start >= end:
+            continue
+        flush_html(f_start)
+        out.extend(parse_fence(ctx, name, content, Loc(rel, body_line + f_start), scope))
+        cursor = f_end
+    flush_html(end)
+    return out

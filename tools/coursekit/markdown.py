@@ -1,0 +1,132 @@
+"""Markdown parsing and rendering, one configuration for every stage.
+
+CommonMark with tables, strikethrough and footnotes (markdown-it-py and its
+plugins); raw HTML passes through. Links are rewritten at render time from a
+mapping the emitter supplies, so the loader's resolution is the single truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+
+def _rewrite(attr: str):
+    def rule(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+        token = tokens[idx]
+        value = token.attrGet(attr)
+        urls: Mapping[str, str] = env.get("urls", {}) if env else {}
+        if isinstance(value, str) and value in urls:
+            token.attrSet(attr, urls[value])
+        if token.type == "image":
+            return RendererHTML.image(self, tokens, idx, options, env)
+        return self.renderToken(tokens, idx, options, env)
+
+    return rule
+
+
+@cache
+def parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.add_render_rule("link_open", _rewrite("href"))
+    md.add_render_rule("image", _rewrite("src"))
+    return md
+
+
+def parse(text: str) -> list[Token]:
+    return parser().parse(text, {})
+
+
+def render(text: str, urls: Mapping[str, str] | None = None, inline: bool = False) -> str:
+    env = {"urls": dict(urls or {})}
+    if inline:
+        return parser().renderInline(text, env)
+    return parser().render(text, env)
+
+
+@dataclass(frozen=True)
+class FoundLink:
+    href: str
+    text: str
+    line: int  # 0-based, relative to the text
+    col: int  # 1-based
+    is_image: bool
+
+
+def _inline_text(children: list[Token], start: int) -> str:
+    out: list[str] = []
+    depth = 0
+    for tok in children[start + 1 :]:
+        if tok.type == "link_open":
+            depth += 1
+        elif tok.type == "link_close":
+            if depth == 0:
+                break
+            depth -= 1
+        elif tok.type in ("text", "code_inline") or tok.type == "image":
+            out.append(tok.content)
+    return "".join(out)
+
+
+def _locate(lines: list[str], first: int, last: int, needle: str, start_from: tuple[int, int]) -> tuple[int, int]:
+    """Find ``needle`` in lines[first:last] at or after ``start_from``; return (line, col)."""
+    s_line, s_col = start_from
+    for i in range(max(first, s_line), max(last, first + 1)):
+        if i >= len(lines):
+            break
+        col_from = s_col if i == s_line else 0
+        pos = lines[i].find(needle, col_from)
+        if pos >= 0:
+            return i, pos
+    return first, -1
+
+
+def find_links(text: str, tokens: list[Token] | None = None) -> Iterator[FoundLink]:
+    """Every link and image in ``text`` with its line and column."""
+    tokens = parse(text) if tokens is None else tokens
+    lines = text.split("\n")
+    cursor = (0, 0)
+    for block in tokens:
+        if block.type != "inline" or not block.children or not block.map:
+            continue
+        first, last = block.map
+        for idx, tok in enumerate(block.children):
+            if tok.type == "link_open":
+                href = str(tok.attrGet("href") or "")
+                label = _inline_text(block.children, idx)
+                is_image = False
+            elif tok.type == "image":
+                href = str(tok.attrGet("src") or "")
+                label = tok.content
+                is_image = True
+            else:
+                continue
+            markup = tok.markup
+            needle = "<" if markup == "autolink" else ("](" if markup != "linkify" else href)
+            line, pos = _locate(lines, first, last, needle, cursor)
+            if pos < 0:
+                line, col = first, 1
+            else:
+                cursor = (line, pos + 1)
+                col = pos + 1
+                if needle == "](":
+                    # point at the start of the link: the '[' or '![' before
+                    opening = lines[line].rfind("!" if is_image else "[", 0, pos)
+                    col = (opening + 1) if opening >= 0 else pos + 1
+            yield FoundLink(href, label, line, col, is_image)
+
+
+def headings(tokens: list[Token]) -> Iterator[tuple[int, int, str]]:
+    """(level, 0-based line, text) for each heading."""
+    for idx, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.map:
+            inline = tokens[idx + 1]
+            yield int(tok.tag[1]), tok.map[0], inline.content
