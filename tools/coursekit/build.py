@@ -2,7 +2,7 @@
 
 Everything is produced in a temporary folder beside the outputs and moved
 in only when the whole build has succeeded, so a failed build leaves the
-previous archive, manifest and tree untouched.
+previous archive, manifest (and unpacked tree, if asked for) untouched.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class BuildResult:
     course_id: str
     archive: Path
     manifest: Path
-    tree: Path
+    tree: Path | None
     sha256: str
     counts: dict[str, int]
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -63,7 +63,9 @@ def choose_run(course: Course, run: str | None) -> str:
     return name
 
 
-def build(source: Path, out_dir: Path, run: str | None = None, target: str = "olx") -> BuildResult:
+def build(source: Path, out_dir: Path, run: str | None = None, target: str = "olx",
+          keep_tree: bool = False) -> BuildResult:
+    """Build one run. ``keep_tree`` also writes the unpacked OLX folder next to the archive."""
     course, diagnostics = load_checked(source)
     run_name = choose_run(course, run)
     output = TARGETS[target].emit(course, run_name, source)
@@ -76,15 +78,17 @@ def build(source: Path, out_dir: Path, run: str | None = None, target: str = "ol
         package.write_archive(output, tmp_archive)
         sha = package.file_sha256(tmp_archive)
         tmp_tree = work / output.top
-        package.write_tree(output, tmp_tree)
+        if keep_tree:
+            package.write_tree(output, tmp_tree)
         extra = {"org": course.org, "number": course.number, "run": run_name, "title": course.title}
         tmp_manifest = work / f"{output.top}.manifest.json"
         tmp_manifest.write_bytes(package.manifest(output, archive_name, sha, extra))
 
         final_tree = out_dir / output.top
-        if final_tree.exists():
-            os.replace(final_tree, work / "previous-tree")
-        os.replace(tmp_tree, final_tree)
+        if keep_tree:
+            if final_tree.exists():
+                os.replace(final_tree, work / "previous-tree")
+            os.replace(tmp_tree, final_tree)
         os.replace(tmp_manifest, out_dir / tmp_manifest.name)
         os.replace(tmp_archive, out_dir / archive_name)
     finally:
@@ -99,7 +103,7 @@ def build(source: Path, out_dir: Path, run: str | None = None, target: str = "ol
         course_id=output.course_id,
         archive=out_dir / archive_name,
         manifest=out_dir / f"{output.top}.manifest.json",
-        tree=out_dir / output.top,
+        tree=out_dir / output.top if keep_tree else None,
         sha256=sha,
         counts=counts,
         diagnostics=diagnostics,

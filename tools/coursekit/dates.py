@@ -38,7 +38,7 @@ def parse(value: object, loc: Loc, tz: dt.tzinfo, report: Report, allow_relative
                            "write an absolute date such as 2019-06-03")
                 return None
             offset = dt.timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
-            return DateSpec(loc, offset=offset, text=stripped)
+            return DateSpec(loc, offset=offset, text=stripped, tz=tz)
         try:
             moment = dt.datetime.fromisoformat(stripped)
         except ValueError:

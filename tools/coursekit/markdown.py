@@ -23,10 +23,14 @@ def _rewrite(attr: str):
         value = token.attrGet(attr)
         urls: Mapping[str, str] = env.get("urls", {}) if env else {}
         if isinstance(value, str) and value in urls:
-            token.attrSet(attr, urls[value])
-        if token.type == "image":
-            return RendererHTML.image(self, tokens, idx, options, env)
-        return self.renderToken(tokens, idx, options, env)
+            token.attrSet(attr, urls[value])  # tokens are shared (cached): restore below
+        try:
+            if token.type == "image":
+                return RendererHTML.image(self, tokens, idx, options, env)
+            return self.renderToken(tokens, idx, options, env)
+        finally:
+            if isinstance(value, str):
+                token.attrSet(attr, value)
 
     return rule
 
@@ -41,15 +45,42 @@ def parser() -> MarkdownIt:
     return md
 
 
+_CACHE: dict[tuple[str, bool], list[Token]] = {}
+_CACHE_MAX = 100_000
+
+
+def _cached(text: str, inline: bool) -> list[Token]:
+    key = (text, inline)
+    tokens = _CACHE.get(key)
+    if tokens is None:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        md = parser()
+        tokens = md.parseInline(text, {}) if inline else md.parse(text, {})
+        _CACHE[key] = tokens
+    return tokens
+
+
 def parse(text: str) -> list[Token]:
-    return parser().parse(text, {})
+    """Tokens of ``text``, parsed once per process and shared by every stage: do not modify them."""
+    return _cached(text, False)
 
 
-def render(text: str, urls: Mapping[str, str] | None = None, inline: bool = False) -> str:
-    env = {"urls": dict(urls or {})}
-    if inline:
-        return parser().renderInline(text, env)
-    return parser().render(text, env)
+def block_tokens(text: str) -> list[Token]:
+    """Block-level tokens only (headings, fences, ...), skipping inline parsing: enough to split units."""
+    md = parser()
+    tokens: list[Token] = []
+    md.block.parse(text, md, {}, tokens)
+    return tokens
+
+
+def render(text: str, urls: Mapping[str, str] | None = None, inline: bool = False, doc_id: str = "") -> str:
+    """Render Markdown; ``doc_id`` prefixes footnote ids so several texts can share a page."""
+    env: dict[str, object] = {"urls": dict(urls or {})}
+    if doc_id:
+        env["docId"] = doc_id
+    md = parser()
+    return md.renderer.render(_cached(text, inline), md.options, env)
 
 
 @dataclass(frozen=True)
@@ -91,7 +122,10 @@ def _locate(lines: list[str], first: int, last: int, needle: str, start_from: tu
 
 def find_links(text: str, tokens: list[Token] | None = None) -> Iterator[FoundLink]:
     """Every link and image in ``text`` with its line and column."""
-    tokens = parse(text) if tokens is None else tokens
+    if tokens is None:
+        if "[" not in text and "<" not in text and "://" not in text:
+            return  # no link syntax at all: skip the parse
+        tokens = parse(text)
     lines = text.split("\n")
     cursor = (0, 0)
     for block in tokens:

@@ -69,12 +69,15 @@ class DateSpec:
     absolute: dt.datetime | None = None
     offset: dt.timedelta | None = None
     text: str = ""
+    tz: dt.tzinfo | None = field(default=None, compare=False)  # offsets count wall-clock days in this zone
 
     def resolve(self, run_start: dt.datetime | None) -> dt.datetime | None:
         if self.absolute is not None:
             return self.absolute
         if self.offset is not None and run_start is not None:
-            return run_start + self.offset
+            # Aware datetime arithmetic is wall-clock: +2w from 00:00 stays 00:00 across a DST change.
+            local = run_start.astimezone(self.tz or dt.UTC) + self.offset
+            return local.astimezone(dt.UTC)
         return None
 
 

@@ -46,7 +46,7 @@ def print_diagnostics(items: Iterable[Diagnostic], root: str, min_severity: Seve
             click.echo(click.style(text, fg=colour) if colour and sys.stderr.isatty() else text, err=True)
 
 
-def handle_errors(source_arg: str = "source") -> Callable:
+def handle_errors(source_arg: str = "source", writes: bool = False) -> Callable:
     """Turn CourseError into printed diagnostics and exit 1; other failures into a short message and exit 3."""
 
     def decorate(func: Callable) -> Callable:
@@ -58,7 +58,8 @@ def handle_errors(source_arg: str = "source") -> Callable:
             except CourseError as exc:
                 errors = [d for d in exc.diagnostics if d.severity >= Severity.ERROR]
                 print_diagnostics(exc.diagnostics, display_root(Path(source)), Severity.ERROR)
-                click.echo(f"\n{len(errors)} error(s); nothing was written.", err=True)
+                tail = "; nothing was written" if writes else ""
+                click.echo(f"\n{len(errors)} error(s){tail}.", err=True)
                 sys.exit(1)
             except OSError as exc:
                 click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)

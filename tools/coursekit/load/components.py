@@ -57,7 +57,8 @@ def _block_id(ctx: LoadContext, data: YMap, scope: UnitScope, counter: str, kind
     block_id = generated
     if "id" in data:
         pinned = ids.check_pin(data["id"], data.value_loc("id"), ctx.report)
-        block_id = pinned or generated
+        if pinned:
+            return ctx.ids.claim(pinned, kind, data.value_loc("id"))
     return ctx.ids.claim(block_id, kind, loc)
 
 

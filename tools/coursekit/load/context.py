@@ -23,6 +23,7 @@ class LoadContext:
     texts: list[tuple[MdText, str]] = field(default_factory=list)  # (text, file its links are relative to)
     file_ids: dict[str, str] = field(default_factory=dict)  # subsection file -> id
     dir_ids: dict[str, str] = field(default_factory=dict)  # section folder -> id
+    unreadable: set[str] = field(default_factory=set)  # files that failed to load (already reported)
 
     def fail(self, err: FatalSourceError) -> None:
         self.report.items.append(err.diagnostic)

@@ -67,6 +67,9 @@ def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: L
     if folder in ctx.dir_ids and not fragment:
         link.kind, link.target = "internal", ctx.dir_ids[folder]
         return link
+    if rel in ctx.unreadable:
+        link.kind = "other"  # the file's own error is already reported; do not pile on
+        return link
     if rel in ctx.file_ids:
         ctx.tree.used.add(rel)
         if fragment:

@@ -80,6 +80,7 @@ def _load_section(ctx: LoadContext, course: Course, folder: str, slug: str) -> S
             sub = _load_subsection(ctx, course, section, rel, sub_slug)
         except FatalSourceError as err:
             ctx.fail(err)
+            ctx.unreadable.add(rel)
             continue
         if sub is not None:
             section.subsections.append(sub)
@@ -135,7 +136,7 @@ def _split_units(
     ctx: LoadContext, sub: Subsection, section: Section, body: str, body_line: int, settings: dict[str, object]
 ) -> list[Unit]:
     rel = sub.file
-    tokens = markdown.parse(body)
+    tokens = markdown.block_tokens(body)
     lines = body.split("\n")
     heads: list[tuple[int, str]] = []  # (line index, raw heading text)
     fences: list[tuple[int, int, str, str]] = []  # (start, end, name, content)

@@ -52,7 +52,7 @@ def _make_loader(file: str, line_offset: int):
     def mark_loc(mark: yaml.Mark) -> Loc:
         return Loc(file, mark.line + 1 + line_offset, mark.column + 1)
 
-    class LineLoader(yaml.SafeLoader):
+    class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
         pass
 
     def construct_map(loader: LineLoader, node: yaml.MappingNode) -> YMap:

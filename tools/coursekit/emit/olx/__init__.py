@@ -115,7 +115,7 @@ class _Emitter:
             etree.SubElement(vertical, "html", {"url_name": comp.id})
             self.add_xml(f"html/{comp.id}.xml", etree.Element("html", {"filename": comp.id,
                                                                        "display_name": comp.title}))
-            self.add(f"html/{comp.id}.html", (render(comp.body) + "\n").encode("utf-8"))
+            self.add(f"html/{comp.id}.html", (render(comp.body, doc_id=comp.id) + "\n").encode("utf-8"))
         elif isinstance(comp, Problem):
             etree.SubElement(vertical, "problem", {"url_name": comp.id})
             self.add_xml(f"problem/{comp.id}.xml", problem_xml(comp))
@@ -126,13 +126,13 @@ class _Emitter:
             etree.SubElement(vertical, "video", {"url_name": comp.id})
             self.add_xml(f"video/{comp.id}.xml", self.video(comp))
         elif isinstance(comp, Discussion):
-            etree.SubElement(vertical, "discussion", {"url_name": comp.id})
-            self.add_xml(f"discussion/{comp.id}.xml", etree.Element("discussion", {
+            etree.SubElement(vertical, "discussion", {
+                "url_name": comp.id,
                 "display_name": comp.title,
                 "discussion_category": comp.category,
                 "discussion_target": comp.target,
                 "discussion_id": comp.id,
-            }))
+            })
         elif isinstance(comp, RawXBlock):
             vertical.append(etree.fromstring(comp.xml))
             info.type = comp.tag
@@ -173,7 +173,6 @@ class _Emitter:
     def policies(self) -> None:
         course, run = self.course, self.run
         settings: dict[str, object] = {
-            "display_name": course.title,
             "language": course.language,
             "self_paced": course.pacing == "self",
             "advanced_modules": sorted(self.advanced),
@@ -247,11 +246,12 @@ class _Emitter:
 
     def tabs(self) -> None:
         for page in self.course.pages:
-            self.add(f"tabs/{page.slug}.html", (render(page.body) + "\n").encode("utf-8"))
+            self.add(f"tabs/{page.slug}.html", (render(page.body, doc_id=page.slug) + "\n").encode("utf-8"))
 
     def static(self) -> None:
         for sf in self.course.static_files:
-            self.add(f"static/{sf.path}", self.root / sf.source, sf.loc)
+            # Written flat, under the asset name Open edX will give it anyway.
+            self.add(f"static/{sf.asset_name}", self.root / sf.source, sf.loc)
 
 
 def emit(course: Course, run_name: str, source_root: Path) -> Output:

@@ -11,24 +11,53 @@ from coursekit.model import LinkRef, MdText
 JUMP = "/jump_to_id/"
 
 
+def asset_name(path: str) -> str:
+    """Open edX flattens static subfolders into the asset name (``kuvat/a.png`` -> ``kuvat_a.png``)."""
+    return path.replace("/", "_")
+
+
 def link_url(link: LinkRef) -> str:
     if link.kind == "static":
-        return f"/static/{link.target}"
+        return f"/static/{asset_name(link.target)}"
     if link.kind == "internal":
         return f"{JUMP}{link.target}"
     return link.href
 
 
-def render(text: MdText | None, inline: bool | None = None) -> str:
+# Elements whose children are structure, not running text: only these get indentation.
+STRUCTURAL = frozenset({
+    "course", "chapter", "sequential", "vertical", "problem", "multiplechoiceresponse", "choiceresponse",
+    "optionresponse", "numericalresponse", "stringresponse", "choicegroup", "checkboxgroup", "optioninput",
+    "solution", "demandhint", "video",
+})
+
+
+def render(text: MdText | None, inline: bool | None = None, doc_id: str = "") -> str:
     """Markdown -> HTML with links rewritten for Open edX."""
     if text is None:
         return ""
     urls = {link.href: link_url(link) for link in text.links}
-    return markdown.render(text.text, urls, text.inline if inline is None else inline).strip()
+    return markdown.render(text.text, urls, text.inline if inline is None else inline, doc_id).strip()
+
+
+def _indent(element: etree._Element, level: int) -> None:
+    if element.tag not in STRUCTURAL or not len(element):
+        return
+    pad = "\n" + "  " * (level + 1)
+    if not (element.text or "").strip():
+        element.text = pad
+    for child in element:
+        _indent(child, level + 1)
+        if not (child.tail or "").strip():
+            child.tail = pad
+    last = element[-1]
+    if not (last.tail or "").strip():
+        last.tail = "\n" + "  " * level
 
 
 def serialize(element: etree._Element) -> bytes:
-    etree.indent(element, space="  ")
+    """Serialize with indentation between structural elements only; running text is left exactly as is."""
+    _indent(element, 0)
     return etree.tostring(element, encoding="utf-8", xml_declaration=False) + b"\n"
 
 
