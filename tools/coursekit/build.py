@@ -39,18 +39,11 @@ def load_checked(source: Path) -> tuple[Course, list[Diagnostic]]:
     if course is None or report.has_errors():
         raise CourseError(report.items)
     ctx = check.CheckContext(source_root=source)
-    findings = check.run_rules(course, ctx, ("model",), severities_from(course))
+    findings = check.run_rules(course, ctx, ("model",))  # severities and ignores from course.yaml
     report.extend(findings)
     if report.has_errors():
         raise CourseError(report.items)
     return course, report.sorted()
-
-
-def severities_from(course: Course) -> dict[str, Severity | None]:
-    out: dict[str, Severity | None] = {}
-    for code, value in dict(course.lint.get("severity", {}) or {}).items():
-        out[str(code)] = None if value == "off" else Severity.parse(str(value))
-    return out
 
 
 def choose_run(course: Course, run: str | None) -> str:

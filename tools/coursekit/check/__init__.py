@@ -7,7 +7,9 @@ docstring (what it checks, why, an example, how to fix: ``coursekit lint
     CODE = "P301"              # stable code
     NAME = "choice-correct-count"
     SEVERITY = Severity.ERROR  # default; course.yaml `lint.severity` may change it
-    STAGE = "model"            # "model", "output" (reads the built OLX) or "online"
+    STAGE = "model"            # "model" (also run by build), "prose" (lint only: spelling),
+                               # "output" (reads the built OLX) or "online" (--online)
+    OPTIONS = {"name": (default, "what it does")}   # optional: settings under `lint.options`
 
     def check(course, ctx):    # yields Finding(loc, message, hint)
 
@@ -23,11 +25,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from coursekit.diagnostics import Diagnostic, Loc, Severity
 from coursekit.model import Course
 
-STAGES = ("model", "output", "online")
+STAGES = ("model", "prose", "output", "online")
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,33 @@ class CheckContext:
 
     source_root: Path
     run: str | None = None
-    output_dir: Path | None = None  # the built OLX folder, for "output" rules
+    output_dir: Path | None = None  # the built OLX folder, for "output" rules (built on demand if None)
     options: dict[str, object] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # one-off messages, e.g. "Voikko not installed"
+    cache: dict[str, Any] = field(default_factory=dict)  # results shared between rules of one run
+
+    def option(self, name: str) -> Any:
+        """A rule option: ``lint.options`` in course.yaml (or the caller) over the rule's default."""
+        if name in self.options:
+            return self.options[name]
+        return default_options()[name]
+
+    def notice(self, text: str) -> None:
+        if text not in self.notices:
+            self.notices.append(text)
+
+    def source_lines(self, rel: str) -> list[str]:
+        """Lines of a source file (root-relative), read once; empty if it cannot be read."""
+        key = f"lines:{rel}"
+        if key not in self.cache:
+            try:
+                text = (self.source_root / rel).read_bytes().decode("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            self.cache[key] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        return self.cache[key]
 
 
 @dataclass(frozen=True)
@@ -57,6 +84,7 @@ class Rule:
     stage: str
     doc: str
     func: Callable[[Course, CheckContext], Iterable[Finding]]
+    options: dict[str, tuple[object, str]] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -74,6 +102,7 @@ def _rule_from(module: ModuleType) -> Rule:
         stage=stage,
         doc=module.__doc__ or "",
         func=module.check,
+        options=dict(getattr(module, "OPTIONS", {})),
     )
 
 
@@ -93,14 +122,36 @@ def all_rules() -> dict[str, Rule]:
     return dict(sorted(found.items()))
 
 
+@cache
+def default_options() -> dict[str, object]:
+    """Every rule option with its default value."""
+    out: dict[str, object] = {}
+    for rule in all_rules().values():
+        for name, (default, _doc) in rule.options.items():
+            out[name] = default
+    return out
+
+
 def run_rules(
     course: Course,
     ctx: CheckContext,
     stages: Iterable[str] = ("model",),
     severities: dict[str, Severity | None] | None = None,
+    config: Any = None,
 ) -> list[Diagnostic]:
-    """Run the rules of the given stages. ``severities`` maps a code to a new severity, or None to turn it off."""
-    severities = severities or {}
+    """Run the rules of the given stages.
+
+    ``severities`` maps a code to a new severity, or None to turn it off; by
+    default it comes from course.yaml's ``lint:`` block, as do the ignores and
+    the rule options (``config``, a :class:`coursekit.check.config.LintConfig`).
+    """
+    from coursekit.check.config import LintConfig
+
+    config = config if config is not None else LintConfig.from_course(course)
+    if severities is None:
+        severities = config.severities
+    ctx.options = {**config.options, **ctx.options}
+    ctx.cache.setdefault("config", config)
     wanted = set(stages)
     out: list[Diagnostic] = []
     for rule in all_rules().values():
@@ -110,5 +161,7 @@ def run_rules(
         if severity is None:
             continue
         for finding in rule.func(course, ctx):
+            if config.ignored(rule.code, finding.loc.file):
+                continue
             out.append(Diagnostic(rule.code, severity, finding.message, finding.loc, finding.hint, finding.related))
     return out

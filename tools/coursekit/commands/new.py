@@ -27,7 +27,8 @@ def _key_part(value: str) -> str:
 @click.option("--org", required=True, callback=lambda c, p, v: _key_part(v), help="Organisation code, e.g. KEINO.")
 @click.option("--number", required=True, callback=lambda c, p, v: _key_part(v), help="Course number, e.g. KIJH01.")
 @click.option("--title", required=True, help="Course title.")
-@click.option("--language", default="fi", show_default=True, help="ISO 639-1 code of the course language.")
+@click.option("--language", default="en", show_default=True,
+              help="ISO 639-1 code of the course language (the template text is English).")
 @click.option("--run", "run", default=None, callback=lambda c, p, v: v and _key_part(v),
               help="First run name (default: the current year).")
 def command(directory: Path, org: str, number: str, title: str, language: str, run: str | None) -> None:
@@ -46,6 +47,7 @@ def command(directory: Path, org: str, number: str, title: str, language: str, r
         "language": language,
         "run": run or str(today.year),
         "start": today.isoformat(),
+        "end": today.replace(year=today.year + 1, day=min(today.day, 28)).isoformat(),
     }
     template = resources.files("coursekit.templates").joinpath(TEMPLATE)
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -59,8 +61,6 @@ def command(directory: Path, org: str, number: str, title: str, language: str, r
                     target.mkdir(parents=True, exist_ok=True)
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
-                if path.name == ".keep":
-                    continue
                 if path.name == "course.yaml":
                     text = path.read_text(encoding="utf-8")
                     text = text.replace("{title}", '"' + values["title"] + '"')

@@ -91,8 +91,9 @@ What: a file under static/ has a name Open edX would change (spaces,
 name in Open edX (static/a/b.png and static/a_b.png).
 Fix: rename the file using letters, digits, `-`, `_` and `.`."""),
     LoadCode("E016", "unknown-reference", """\
-What: a setting refers to something that does not exist: a run name in
-default_run, an assignment type in `graded:` that the grading policy lacks.
+What: a setting refers to something that does not exist, such as a run
+name in `default_run` or in `--run` that course.yaml does not define.
+(An assignment type in `graded:` that the grading policy lacks is G201.)
 Fix: use a name defined in course.yaml."""),
 ]
 

@@ -31,7 +31,7 @@ from coursekit.model import (
 
 # Block types Open edX has built in; anything else from {olx} goes into advanced_modules.
 BUILTIN_XBLOCKS = frozenset({
-    "html", "problem", "video", "discussion", "word_cloud", "annotatable", "poll_question", "lti",
+    "html", "problem", "video", "discussion", "word_cloud", "annotatable", "poll_question",
     "conditional", "split_test", "library_content", "itembank", "randomize", "vertical", "unit", "wrapper",
 })
 

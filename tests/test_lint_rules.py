@@ -1,0 +1,318 @@
+"""The lint corpus: the minimal valid course plus one mutation per case gives exactly the expected findings.
+
+Every rule and every load code that lint reports has at least one case here
+(the online rules L404/L405 are in test_lint_online.py). A case lists the
+edits to tests/fixtures/lint/base/ and the findings it must produce, as
+(code, "file:line"), nothing more and nothing less.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from coursekit.check import all_rules
+from coursekit.check.runner import LintRequest, lint
+from coursekit.check.spelling import Voikko
+from coursekit.load.codes import LOAD_CODES
+
+BASE = Path(__file__).parent / "fixtures" / "lint" / "base"
+
+Edit = str | bytes | None | tuple[str, str] | Callable[[str], str]
+
+JOHDANTO = "01-aloitus/01-johdanto.md"
+KOE = "02-koe/01-koe.md"
+QUIZ = "02-koe/koe.yaml"
+PAGE = "pages/ohjeet.md"
+VTT = "static/media/esittely.fi.vtt"
+
+
+def append(text: str) -> Callable[[str], str]:
+    return lambda old: old.rstrip("\n") + "\n" + text
+
+
+def make_course(root: Path, edits: dict[str, Edit]) -> Path:
+    """Copy the base course to ``root`` and apply ``edits``: path -> new text/bytes, None (delete),
+    (old, new) (replace exactly once) or a function of the old text."""
+    shutil.copytree(BASE, root)
+    for rel, edit in edits.items():
+        path = root / rel
+        if edit is None:
+            path.unlink()
+        elif isinstance(edit, bytes):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(edit)
+        elif isinstance(edit, str):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(edit, encoding="utf-8")
+        elif isinstance(edit, tuple):
+            old_text = path.read_text(encoding="utf-8")
+            assert old_text.count(edit[0]) == 1, f"{rel}: {edit[0]!r} must occur exactly once"
+            path.write_text(old_text.replace(edit[0], edit[1]), encoding="utf-8")
+        else:
+            path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return root
+
+
+def findings(root: Path, olx: bool = False) -> list[tuple[str, str]]:
+    result = lint(LintRequest(source=root, olx=olx))
+    return sorted((d.code, f"{d.loc.file}:{d.loc.line}") for d in result.diagnostics)
+
+
+# (id, edits, expected findings, needs the OLX stage)
+CASES: list[tuple[str, dict[str, Edit], list[tuple[str, str]], bool]] = [
+    # -- load codes ----------------------------------------------------------------------------
+    ("E001-yaml-syntax", {JOHDANTO: ("question: Montako osaa kurssissa on?", "question: Montako: osaa on?")},
+     [("E001", f"{JOHDANTO}:21")], False),
+    ("E002-not-utf8", {PAGE: "## Kurssin ohjeet\n\nLue ohjeet huolellisesti.\n\nV\xe4\xe4r\xe4 merkist\xf6.\n"
+                       .encode("latin-1")},
+     [("E002", f"{PAGE}:5")], False),
+    ("E003-missing-file", {PAGE: append("\nLue [kurssin liite](../static/liite.pdf).\n")},
+     [("E003", f"{PAGE}:9")], False),
+    ("E003-wrong-case", {JOHDANTO: ("(../static/ohje.pdf)", "(../static/Ohje.pdf)")},
+     [("E003", f"{JOHDANTO}:11"), ("S105", "static/ohje.pdf:1")], False),
+    ("E004-outside", {PAGE: append("\nLue [muu ohje](../../muualla.pdf).\n")},
+     [("E004", f"{PAGE}:9")], False),
+    ("E005-unknown-key", {"course.yaml": ("pacing: self", "pacng: self")},
+     [("E005", "course.yaml:7")], False),
+    ("E006-duplicate-id", {JOHDANTO: ("type: single-choice\n", "type: single-choice\nid: tervetuloa\n")},
+     [("E006", f"{JOHDANTO}:21")], False),
+    ("E007-unknown-component", {JOHDANTO: append("\n## Lisää\n\nLisää tekstiä.\n\n```{probelm}\ntype: text\n```\n")},
+     [("E007", f"{JOHDANTO}:45")], False),
+    ("E008-invalid-xml", {JOHDANTO: append("\n## Lisää\n\nLisää tekstiä.\n\n```{olx}\n<poll>\n```\n")},
+     [("E008", f"{JOHDANTO}:47")], False),
+    ("E009-structure", {JOHDANTO: ("### Kurssin rakenne", "# Kurssin rakenne")},
+     [("E009", f"{JOHDANTO}:9")], False),
+    ("E010-invalid-id", {JOHDANTO: ("## Video\n", "## Video {#Video}\n")},
+     [("E010", f"{JOHDANTO}:30")], False),
+    ("E011-broken-link", {PAGE: ("(#tervetuloa)", "(#tervetulo)")},
+     [("E011", f"{PAGE}:3")], False),
+    ("E012-transcript", {
+        JOHDANTO: ("  fi: ../static/media/esittely.fi.vtt\n",
+                   "  fi: ../static/media/esittely.fi.vtt\n  sv: ../static/media/esittely.sv.vtt\n"),
+        "static/media/esittely.sv.vtt": "WEBVTT\n\n00:00:00.000 -> 00:00:02.500\nVälkommen.\n"},
+     [("E012", "static/media/esittely.sv.vtt:3")], False),
+    ("E013-date", {KOE: ("due: +8w", "due: +8 viikkoa")},
+     [("E013", f"{KOE}:4")], False),
+    ("E014-duplicate-key", {JOHDANTO: ("type: single-choice\n", "type: single-choice\ntype: dropdown\n")},
+     [("E014", f"{JOHDANTO}:21")], False),
+    ("E015-static-name", {"static/kuvat/kuva ä.png": b"\x89PNG\r\n"},
+     [("E015", "static/kuvat/kuva ä.png:1")], False),
+    ("E016-unknown-run", {"course.yaml": ("pacing: self\n", "pacing: self\ndefault_run: syksy\n")},
+     [("E016", "course.yaml:8")], False),
+    # -- structure -----------------------------------------------------------------------------
+    ("S101-empty-unit", {JOHDANTO: ("## Video\n", "## Tyhjä\n\n## Video\n")},
+     [("S101", f"{JOHDANTO}:30")], False),
+    ("S101-empty-section", {"03-tyhja/section.yaml": "title: Tyhjä osa\n"},
+     [("S101", "03-tyhja/section.yaml:1")], False),
+    ("S102-title-missing", {JOHDANTO: ("## Video\n", "## {#video}\n")},
+     [("S102", f"{JOHDANTO}:30")], False),
+    ("S103-title-length", {KOE: ("title: Loppukoe", "title: " + " ja ".join(["Loppukoe"] * 10))},
+     [("S103", f"{KOE}:2")], False),
+    ("S104-skipped-level-unit", {JOHDANTO: ("### Kurssin rakenne", "#### Kurssin rakenne")},
+     [("S104", f"{JOHDANTO}:9")], False),
+    ("S104-page-h1", {PAGE: ("## Kurssin ohjeet", "# Kurssin ohjeet")},
+     [("S104", f"{PAGE}:1"), ("S104", f"{PAGE}:5")], False),
+    ("S105-unused-file", {"01-aloitus/muistiinpanot.md": "Omia muistiinpanoja.\n"},
+     [("S105", "01-aloitus/muistiinpanot.md:1")], False),
+    # -- grading and dates ---------------------------------------------------------------------
+    ("G201-unknown-type", {"course.yaml": ("min_count: 1", "min_count: 0"), KOE: ("graded: Koe", "graded: koe")},
+     [("G201", f"{KOE}:3"), ("G202", "course.yaml:19")], False),
+    ("G202-min-count", {"course.yaml": ("min_count: 1", "min_count: 2")},
+     [("G202", "course.yaml:19")], False),
+    ("G203-weights", {"course.yaml": ("weight: 1.0", "weight: 0.8")},
+     [("G203", "course.yaml:16")], False),
+    ("G204-cutoff", {"course.yaml": ("cutoff: 0.5", "cutoff: 60")},
+     [("G204", "course.yaml:17")], False),
+    ("G205-graded-without-score", {"course.yaml": append("problem_defaults: {weight: 0}\n")},
+     [("G205", f"{KOE}:3")], False),
+    ("G206-due-before-start", {KOE: ("due: +8w\n", "due: +8w\nstart: +10w\n")},
+     [("G206", f"{KOE}:4")], False),
+    ("G206-enrollment-after-end", {"course.yaml": ("enrollment_end: 2024-12-01", "enrollment_end: 2025-01-10")},
+     [("G206", "course.yaml:12")], False),
+    ("G206-section-after-end", {"02-koe/section.yaml": ("start: +1w", "start: +20w")},
+     [("G206", "02-koe/section.yaml:2"), ("G206", f"{KOE}:4")], False),
+    # -- problems ------------------------------------------------------------------------------
+    ("P301-no-correct", {JOHDANTO: ("    correct: true\n", "")},
+     [("P301", f"{JOHDANTO}:20")], False),
+    ("P301-checkboxes-none", {QUIZ: ("        correct: true\n", "")},
+     [("P301", f"{QUIZ}:12")], False),
+    ("P302-duplicate-choice", {QUIZ: ("- text: Peruna", "- text: omena")},
+     [("P302", f"{QUIZ}:18")], False),
+    ("P303-answer", {QUIZ: ("answer: 6\n", "answer: '6,5'\n")},
+     [("P303", f"{QUIZ}:4")], False),
+    ("P303-tolerance", {QUIZ: ("tolerance: 5%", "tolerance: viisi")},
+     [("P303", f"{QUIZ}:5")], False),
+    ("P304-regexp", {QUIZ: ("answer: Testikurssi\n", "answer: Testi(kurssi\n    regexp: true\n")},
+     [("P304", f"{QUIZ}:9")], False),
+    ("P305-choice-feedback", {QUIZ: ("        feedback: Ei, peruna on juures.\n", "")},
+     [("P305", f"{QUIZ}:18")], False),
+    # -- links ---------------------------------------------------------------------------------
+    ("L401-anchor-wrong-file", {JOHDANTO: ("(../02-koe/01-koe.md)", "(../02-koe/01-koe.md#tervetuloa)")},
+     [("L401", f"{JOHDANTO}:39")], False),
+    ("L401-html-anchor", {PAGE: append('\nSiirry <a href="#yhteys">yhteystietoihin</a>.\n')},
+     [("L401", f"{PAGE}:9")], False),
+    ("L402-lms-link", {PAGE: append("\nKatso [edellinen kurssi](https://lms.example.org/courses/"
+                                    "course-v1:TESTI+T101+2023_kevat/jump_to_id/tervetuloa).\n")},
+     [("L402", f"{PAGE}:9")], False),
+    ("L402-studio", {"course.yaml": append("lint: {options: {studio_hosts: [muokkaus.example.org]}}\n"),
+                     PAGE: append("\nAvaa [muokkausnäkymä](https://muokkaus.example.org/course/x).\n")},
+     [("L402", f"{PAGE}:9")], False),
+    ("L403-malformed-url", {PAGE: append("\nKatso [esimerkkisivusto](htps://example.org/ohje).\n")},
+     [("L403", f"{PAGE}:9")], False),
+    ("L403-no-host", {PAGE: append("\nKatso [esimerkkisivusto](https:///ohje).\n")},
+     [("L403", f"{PAGE}:9")], False),
+    ("L406-html-static", {PAGE: append('\n<img src="../static/kuvat/kaavio.png" alt="Kaavio">\n')},
+     [("L406", f"{PAGE}:9")], False),
+    # -- accessibility -------------------------------------------------------------------------
+    ("A501-markdown-image", {JOHDANTO: ("![Kaavio kurssin kahdesta osasta]", "![]")},
+     [("A501", f"{JOHDANTO}:13")], False),
+    ("A501-html-image", {PAGE: append('\n<img src="/static/kuvat_kaavio.png">\n')},
+     [("A501", f"{PAGE}:9")], False),
+    ("A502-video-transcript", {JOHDANTO: ("  fi: ../static/media", "  en: ../static/media")},
+     [("A502", f"{JOHDANTO}:33")], False),
+    ("A503-link-text", {JOHDANTO: ("[kurssin ohje]", "[tästä]")},
+     [("A503", f"{JOHDANTO}:11")], False),
+    ("A503-bare-url", {PAGE: append("\nLisätietoa: <https://example.org/ohje>\n")},
+     [("A503", f"{PAGE}:9")], False),
+    ("A504-table-header", {PAGE: append("\n<table>\n<tr><td>Osa</td><td>Kesto</td></tr>\n</table>\n")},
+     [("A504", f"{PAGE}:9")], False),
+    # -- media ---------------------------------------------------------------------------------
+    ("M601-overlap", {VTT: ("00:00:02.500 --> 00:00:05.000", "00:00:02.000 --> 00:00:05.000")},
+     [("M601", f"{VTT}:6")], False),
+    # -- built OLX -----------------------------------------------------------------------------
+    ("X801-olx-error", {"course.yaml": ("  image: static/kuvat/kurssikuva.png\n", ""),
+                        "static/kuvat/kurssikuva.png": None},
+     [("X801", "course.yaml:1")], True),
+    ("X802-olx-warning", {JOHDANTO: append('\n```{olx}\n<video youtube_id_1_0="" />\n```\n')},
+     [("X802", f"{JOHDANTO}:42")], True),
+    ("X803-olx-info", {
+        "course.yaml": append("advanced_modules: [lti]\nlint: {options: {olx_ignore: [LTIError]}}\n"),
+        JOHDANTO: append('\n```{olx}\n<lti display_name="Työkalu" lti_id="tyokalu" launch_url="https://example.org"/>'
+                         "\n```\n")},
+     [("X803", f"{JOHDANTO}:42")], True),
+]
+
+SPELLING_CASE = ("W701-spelling", {JOHDANTO: ("opit kirjoittamaan", "opit kirjoittamann")},
+                 [("W701", f"{JOHDANTO}:7")], False)
+HAS_VOIKKO = Voikko.open("fi")[0] is not None
+needs_voikko = pytest.mark.skipif(not HAS_VOIKKO, reason="Voikko (libvoikko1 + voikko-fi) is not installed")
+
+
+@pytest.mark.parametrize(("edits", "expected", "olx"), [pytest.param(*c[1:], id=c[0]) for c in CASES])
+def test_case(tmp_path: Path, edits: dict[str, Edit], expected: list[tuple[str, str]], olx: bool) -> None:
+    root = make_course(tmp_path / "course", edits)
+    assert findings(root, olx=olx) == sorted(expected)
+
+
+@needs_voikko
+def test_spelling_case(tmp_path: Path) -> None:
+    _id, edits, expected, _olx = SPELLING_CASE
+    root = make_course(tmp_path / "course", edits)
+    assert findings(root) == expected
+
+
+def test_base_course_is_clean() -> None:
+    result = lint(LintRequest(source=BASE))
+    assert [d.format() for d in result.diagnostics] == []
+    assert "output" in result.stages
+
+
+def test_every_rule_and_load_code_has_a_case() -> None:
+    covered = {code for c in CASES for code, _where in c[2]} | {"W701", "L404", "L405"}
+    missing = (set(all_rules()) | set(LOAD_CODES)) - covered
+    assert not missing, f"no corpus case for {sorted(missing)}"
+
+
+def test_unknown_key_has_did_you_mean(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {KOE: ("graded: Koe", "grded: Koe")})
+    result = lint(LintRequest(source=root, olx=False))
+    e005 = [d for d in result.diagnostics if d.code == "E005"]
+    assert [(d.loc.file, d.loc.line) for d in e005] == [(KOE, 3)]
+    assert "did you mean `graded`?" in e005[0].hint
+
+
+def test_graded_type_hint_suggests_the_defined_type(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {KOE: ("graded: Koe", "graded: koe")})
+    result = lint(LintRequest(source=root, olx=False))
+    assert any(d.code == "G201" and "'Koe'" in d.hint for d in result.diagnostics)
+
+
+def test_transcript_in_language_variant_counts(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {JOHDANTO: ("  fi: ../static/media", "  fi-FI: ../static/media")})
+    assert findings(root) == []
+
+
+def test_raw_html_decorative_image_and_header_table_are_fine(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {PAGE: append(
+        '\n<img src="/static/kuvat_kaavio.png" alt="">\n\n<table>\n<tr><th>Osa</th><th>Kesto</th></tr>\n'
+        '<tr><td>Johdanto</td><td>tunti</td></tr>\n</table>\n\n'
+        '<p id="yhteys">Siirry <a href="#yhteys">alkuun</a>.</p>\n')})
+    assert findings(root) == []
+
+
+def test_numerical_range_and_absolute_tolerance_are_fine(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course",
+                       {QUIZ: ("answer: 6\n    tolerance: 5%", "answer: '[5, 7]'\n    tolerance: 0.5")})
+    assert findings(root) == []
+
+
+def test_links_to_other_courses_are_fine(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {PAGE: append(
+        "\nKatso myös [jatkokurssi](https://lms.example.org/courses/course-v1:TESTI+T201+2024/about).\n")})
+    assert findings(root) == []
+
+
+@needs_voikko
+def test_spelling_skips_code_urls_html_and_link_targets(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {PAGE: append(
+        "\nKomento `kirjoittamann` ja osoite https://example.org/kirjoittamann ovat kunnossa.\n\n"
+        '<span class="kirjoittamann">Teksti</span> ja [linkki ohjeeseen](https://example.org/kirjoittamann).\n\n'
+        "```text\nkirjoittamann\n```\n\nLain 24 §:ssä ja **EMAS**iin sekä HILMAssa ja EU:n ohjeessa.\n")})
+    assert findings(root) == []
+
+
+@needs_voikko
+def test_spelling_reports_typos_in_titles_and_problems(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {
+        KOE: ("title: Loppukoe", "title: Loppukoee"),
+        QUIZ: ("question: Mitkä ovat hedelmiä?", "question: Mitkä ovat hedelmiää?"),
+    })
+    result = lint(LintRequest(source=root, olx=False))
+    assert [(d.code, d.loc.file, d.loc.line, d.loc.col) for d in result.diagnostics] == [
+        ("W701", KOE, 2, 8), ("W701", QUIZ, 13, 26)]
+    assert "unknown word 'Loppukoee'" in result.diagnostics[0].message
+
+
+def test_spelling_without_voikko_is_a_notice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coursekit.check import spelling
+
+    monkeypatch.setattr(spelling, "_library_names", lambda: ["libvoikko-does-not-exist.so"])
+    root = make_course(tmp_path / "course", SPELLING_CASE[1])
+    result = lint(LintRequest(source=root, olx=False))
+    assert result.diagnostics == []
+    assert result.notices == ["W701: spelling not checked: Voikko is not installed "
+                              "(Debian/Ubuntu: apt-get install libvoikko1 voikko-fi)"]
+
+
+def test_dates_are_checked_per_run(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {
+        "course.yaml": ("  2024_syksy:\n", "  2025_kevat:\n    start: 2025-01-13\n  2024_syksy:\n"),
+        KOE: ("due: +8w", "due: 2024-10-28"),
+    })
+    result = lint(LintRequest(source=root, olx=False))
+    assert [(d.code, d.loc.file, d.loc.line) for d in result.diagnostics] == [("G206", KOE, 4)] * 2
+    messages = sorted(d.message for d in result.diagnostics)
+    assert messages[0].startswith("due (2024-10-28) is before the run's start (2025-01-13) in run 2025_kevat")
+    assert "the section's start (2025-01-20)" in messages[1]
+
+
+def test_anchor_in_the_right_file_is_fine(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {
+        KOE: ("## Kysymykset", "## Kysymykset {#kysymykset}"),
+        JOHDANTO: ("(../02-koe/01-koe.md)", "(../02-koe/01-koe.md#kysymykset)"),
+    })
+    assert findings(root) == []

@@ -1,0 +1,110 @@
+"""Run olxcleaner (the OLX validator) over the built course, for the X80x rules.
+
+The course is emitted into a temporary folder (or ``ctx.output_dir`` is
+used, if given), validated, and each olxcleaner error is mapped back to the
+source: the ``url_name`` it mentions, or the file it names, leads to the
+block and its ``loc`` in the model.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursekit.check import CheckContext
+from coursekit.diagnostics import CourseError, Loc
+from coursekit.model import Course, RawXBlock
+
+URL_NAME_RE = re.compile(r"url_name=['\"]([^'\"]+)['\"]")
+
+
+@dataclass(frozen=True)
+class OlxIssue:
+    level: str  # olxcleaner's level name: ERROR, WARNING, INFO, DEBUG
+    name: str  # olxcleaner's error class, e.g. InvalidSetting
+    description: str
+    loc: Loc
+
+
+def _block_locs(course: Course) -> dict[str, Loc]:
+    locs: dict[str, Loc] = {}
+    for section in course.sections:
+        locs[section.id] = section.loc
+        for sub in section.subsections:
+            locs[sub.id] = sub.loc
+            for unit in sub.units:
+                locs[unit.id] = unit.loc
+                for comp in unit.components:
+                    locs[comp.id] = comp.loc
+    return locs
+
+
+def _file_loc(course: Course, filename: str, blocks: dict[str, Loc]) -> Loc:
+    parts = Path(filename).parts
+    rel = "/".join(parts[parts.index("static"):]) if "static" in parts else ""
+    stem = Path(filename).stem
+    top = parts[-2] if len(parts) >= 2 else ""
+    if stem in blocks and top not in ("course", "policies"):
+        return blocks[stem]
+    if rel:
+        name = rel[len("static/"):]
+        for sf in course.static_files:
+            if sf.asset_name == name or sf.path == name:
+                return sf.loc
+        for *_, comp in course.components():
+            for tr in getattr(comp, "transcripts", []):
+                if name == f"{comp.id}-{tr.language}.srt":
+                    return tr.loc
+    if top == "tabs":
+        for page in course.pages:
+            if page.slug == stem:
+                return page.loc
+    if top in ("about", "info") and course.about is not None:
+        return course.about.loc
+    if "grading_policy" in filename and course.grading is not None:
+        return course.grading.loc
+    return course.loc
+
+
+def build_and_validate(course: Course, ctx: CheckContext) -> list[OlxIssue]:
+    """olxcleaner's findings for the built course, once per lint run."""
+    if "olx" in ctx.cache:
+        return ctx.cache["olx"]
+    from olxcleaner import validate
+
+    from coursekit import package
+    from coursekit.emit import TARGETS
+
+    ignore = [str(n) for n in ctx.option("olx_ignore")]
+    allowed = set(course.advanced_modules)
+    allowed.update(c.tag for *_, c in course.components() if isinstance(c, RawXBlock))
+    blocks = _block_locs(course)
+    issues: list[OlxIssue] = []
+    work: Path | None = None
+    try:
+        if ctx.output_dir is not None:
+            tree = ctx.output_dir
+        else:
+            run = ctx.run or course.default_run
+            output = TARGETS["olx"].emit(course, run, ctx.source_root)
+            work = Path(tempfile.mkdtemp(prefix="coursekit-lint-"))
+            tree = work / output.top
+            package.write_tree(output, tree)
+        _course, store, _names = validate(str(tree), steps=8, ignore=ignore, allowed_xblocks=sorted(allowed))
+        for error in store.errors:
+            names = URL_NAME_RE.findall(error.description)
+            loc = next((blocks[n] for n in names if n in blocks), None)
+            if loc is None:
+                loc = _file_loc(course, str(error.filename or ""), blocks)
+            issues.append(OlxIssue(error.level, error.name, " ".join(error.description.split()), loc))
+    except CourseError as exc:
+        for diag in exc.diagnostics:
+            issues.append(OlxIssue("ERROR", "BuildFailed", f"the OLX could not be built: {diag.message}", diag.loc))
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    ctx.cache["olx"] = issues
+    return issues
