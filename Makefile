@@ -34,10 +34,10 @@ test: setup
 bench: setup
 	$(BIN)/python tools/bench/run.py
 
-import: build
+import: setup
 	$(BIN)/coursekit import --source $(SOURCE) --out $(OUT) $(RUN_ARG) $(IMPORT_ARGS)
 
-import-dry-run: build
+import-dry-run: setup
 	$(BIN)/coursekit import --dry-run --source $(SOURCE) --out $(OUT) $(RUN_ARG) $(IMPORT_ARGS)
 
 clean:

@@ -16,6 +16,9 @@ from coursekit.load.structure import load_sections
 from coursekit.model import Course, StaticFile
 
 STATIC_NAME_RE = r"^[A-Za-z0-9._-]+$"
+# Folders under the source root that hold tool data, not course content.
+RELEASES_DIR = "releases"
+NOT_CONTENT = (RELEASES_DIR,)
 
 
 def load_course(root: Path) -> tuple[Course | None, Report]:
@@ -35,7 +38,7 @@ def load_course(root: Path) -> tuple[Course | None, Report]:
     course = load_settings(ctx)
     if course is None:
         return None, report
-    course.source_files = files
+    course.source_files = [f for f in files if f.split("/", 1)[0] not in NOT_CONTENT]
     course.static_files = _static_files(ctx, files)
     load_sections(ctx, course)
     resolve_all(ctx)
