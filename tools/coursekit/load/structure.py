@@ -60,10 +60,7 @@ def _load_section(ctx: LoadContext, course: Course, folder: str, slug: str) -> S
         raise FatalSourceError(codes.INVALID, f"{SECTION_FILE} must contain `title: ...`", loc)
     if not yamlsrc.validate(data, "section.schema.json", SECTION_FILE, loc, ctx.report):
         return None
-    section_id = ids.slugify(slug) or "section"
-    pinned = "id" in data
-    if pinned:
-        section_id = ids.check_pin(data["id"], data.value_loc("id"), ctx.report) or section_id
+    section_id, pinned = _id_from(ctx, data, ids.slugify(slug) or "section")
     section = Section(
         id=ctx.ids.claim(section_id, "section", loc),
         title=str(data["title"]),
@@ -87,6 +84,13 @@ def _load_section(ctx: LoadContext, course: Course, folder: str, slug: str) -> S
     return section
 
 
+def _id_from(ctx: LoadContext, data: YMap, default: str) -> tuple[str, bool]:
+    """The pinned `id:` if there is a valid one, else ``default``; and whether it was pinned."""
+    if "id" not in data:
+        return default, False
+    return ids.check_pin(data["id"], data.value_loc("id"), ctx.report) or default, True
+
+
 def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
     """(front matter, body, 1-based line where the body starts)."""
     match = FRONT_MATTER_RE.match(text)
@@ -107,10 +111,7 @@ def _load_subsection(ctx: LoadContext, course: Course, section: Section, rel: st
         raise FatalSourceError(codes.INVALID, "front matter must contain `title: ...`", loc)
     if not yamlsrc.validate(meta, "frontmatter.schema.json", "front matter", loc, ctx.report):
         return None
-    sub_id = f"{section.id}_{ids.slugify(slug) or 'subsection'}"
-    pinned = "id" in meta
-    if pinned:
-        sub_id = ids.check_pin(meta["id"], meta.value_loc("id"), ctx.report) or sub_id
+    sub_id, pinned = _id_from(ctx, meta, f"{section.id}_{ids.slugify(slug) or 'subsection'}")
     sub = Subsection(
         id=ctx.ids.claim(sub_id, "subsection", loc),
         title=str(meta["title"]),
