@@ -1,8 +1,8 @@
 """A fake Open edX (LMS + CMS) on 127.0.0.1 that follows the import API contract.
 
 It implements what ``coursekit import`` talks to, with the status codes and
-JSON shapes of the real platform (see the release manager's guide in README.md and
-/work/shared/reference/openedx-import-api-and-olx.md):
+JSON shapes of the real platform, as read from the openedx-platform source
+(cms/djangoapps/contentstore/api, django-user-tasks, oauth_dispatch):
 
 - LMS ``POST /oauth2/access_token`` (client credentials, JWT) and
   ``GET /api/courses/v1/blocks/``;

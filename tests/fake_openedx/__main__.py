@@ -1,6 +1,6 @@
 """Run the fake Open edX standalone (used by tools/bench/bench_upload.py).
 
-    PYTHONPATH=tests python -m fake_openedx --workdir /tmp/fake --client ID:SECRET:USER --staff USER
+    PYTHONPATH=tests python -m fake_openedx --workdir ./fake-openedx --client ID:SECRET:USER --staff USER
 """
 
 from __future__ import annotations
