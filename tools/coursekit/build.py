@@ -36,8 +36,9 @@ class BuildResult:
 def load_checked(source: Path) -> tuple[Course, list[Diagnostic]]:
     """Load and run the model rules; raise CourseError on any error."""
     course, report = load_course(source)
-    if course is None or report.has_errors():
+    if course is None:
         raise CourseError(report.items)
+    # Rules run even after load errors, so one build reports everything it can find.
     ctx = check.CheckContext(source_root=source)
     findings = check.run_rules(course, ctx, ("model",))  # severities and ignores from course.yaml
     report.extend(findings)
@@ -57,9 +58,12 @@ def choose_run(course: Course, run: str | None) -> str:
 
 
 def build(source: Path, out_dir: Path, run: str | None = None, target: str = "olx",
-          keep_tree: bool = False) -> BuildResult:
-    """Build one run. ``keep_tree`` also writes the unpacked OLX folder next to the archive."""
-    course, diagnostics = load_checked(source)
+          keep_tree: bool = False, loaded: tuple[Course, list[Diagnostic]] | None = None) -> BuildResult:
+    """Build one run. ``keep_tree`` also writes the unpacked OLX folder next to the archive.
+
+    ``loaded`` is the result of :func:`load_checked` when the caller has it already (several runs).
+    """
+    course, diagnostics = loaded or load_checked(source)
     run_name = choose_run(course, run)
     output = TARGETS[target].emit(course, run_name, source)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from coursekit.build import build
+from coursekit.build import build, load_checked
 from coursekit.commands.common import (
     display_root,
     handle_errors,
@@ -36,14 +36,10 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
     """
     if all_runs and run:
         raise click.UsageError("use either --run or --all-runs")
-    runs: list[str | None] = [run]
-    if all_runs:
-        from coursekit.build import load_checked
-
-        course, _ = load_checked(source)
-        runs = list(course.runs)
+    loaded = load_checked(source)  # once, whatever the number of runs
+    runs: list[str | None] = list(loaded[0].runs) if all_runs else [run]
     for name in runs:
-        result = build(source, out, name, keep_tree=keep_tree)
+        result = build(source, out, name, keep_tree=keep_tree, loaded=loaded)
         size = result.archive.stat().st_size
         c = result.counts
         components = sum(v for k, v in c.items() if k not in ("course", "chapter", "sequential", "vertical"))
