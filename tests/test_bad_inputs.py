@@ -96,7 +96,7 @@ def bad_raw_olx(src: Path) -> None:
 CASES: list[tuple[Callable[[Path], None], str, str]] = [
     # (mutation, expected "file:line" prefix, expected code)
     (malformed_course_yaml, "course.yaml:5:", "E001"),
-    (malformed_front_matter, "01-basics/01-intro.md:3:", "E001"),
+    (malformed_front_matter, "01-basics/01-intro.md:2:", "E001"),  # where the [ opens
     (malformed_problem_yaml, "01-basics/02-problems.md:64:", "E001"),
     (missing_image, "01-basics/01-intro.md:10:", "E003"),
     (missing_quiz_file, "01-basics/02-problems.md:108:", "E003"),

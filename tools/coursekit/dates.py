@@ -11,6 +11,7 @@ from coursekit.load import codes
 from coursekit.model import DateSpec
 
 RELATIVE_RE = re.compile(r"^\+\s*(\d+)\s*([dwh])$")
+DATE_LIKE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?)?$")
 _UNITS = {"d": "days", "w": "weeks", "h": "hours"}
 
 
@@ -41,8 +42,11 @@ def parse(value: object, loc: Loc, tz: dt.tzinfo, report: Report, allow_relative
             return DateSpec(loc, offset=offset, text=stripped, tz=tz)
         try:
             moment = dt.datetime.fromisoformat(stripped)
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if DATE_LIKE_RE.match(stripped):
+                report.add(codes.DATE, f"{stripped!r} is not a real date or time ({exc})", loc,
+                           "check the day, the month (1-12) and the time (00:00-23:59)")
+                return None
         else:
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=tz)

@@ -50,6 +50,7 @@ class Diagnostic:
     loc: Loc
     hint: str = ""
     related: tuple[Loc, ...] = field(default=())
+    cause: str = ""  # the file whose own error this one follows from; such findings are listed last
 
     def format(self, root: str = "") -> str:
         prefix = f"{root.rstrip('/')}/" if root else ""
@@ -61,7 +62,12 @@ class Diagnostic:
         return text
 
     def sort_key(self) -> tuple:
-        return (self.loc.file, self.loc.line, self.loc.col, self.code, self.message)
+        return (bool(self.cause), self.loc.file, self.loc.line, self.loc.col, self.code, self.message)
+
+
+def because(message: str, cause: str) -> str:
+    """``message`` marked as following from the error in the file ``cause`` (if any)."""
+    return f"{message} (probably because {cause} could not be read)" if cause else message
 
 
 class Report:
@@ -78,8 +84,9 @@ class Report:
         hint: str = "",
         severity: Severity = Severity.ERROR,
         related: tuple[Loc, ...] = (),
+        cause: str = "",
     ) -> None:
-        self.items.append(Diagnostic(code, severity, message, loc, hint, related))
+        self.items.append(Diagnostic(code, severity, because(message, cause), loc, hint, related, cause))
 
     def extend(self, items: list[Diagnostic]) -> None:
         self.items.extend(items)

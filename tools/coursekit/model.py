@@ -342,6 +342,7 @@ class Course:
     static_files: list[StaticFile] = field(default_factory=list)
     source_files: list[str] = field(default_factory=list)  # every file under the root
     used_files: set[str] = field(default_factory=set)  # files the course reads or links
+    skipped: dict[str, str] = field(default_factory=dict)  # folder or file not read -> the file with the error
 
     def course_key(self, run: str) -> str:
         return f"course-v1:{self.org}+{self.number}+{run}"

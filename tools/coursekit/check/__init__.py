@@ -10,6 +10,8 @@ docstring (what it checks, why, an example, how to fix: ``coursekit lint
     STAGE = "model"            # "model" (also run by build), "prose" (lint only: spelling),
                                # "output" (reads the built OLX) or "online" (--online)
     OPTIONS = {"name": (default, "what it does")}   # optional: settings under `lint.options`
+    WHOLE_COURSE = True        # optional: the rule counts over the whole course, so when part of the
+                               # course could not be read its findings are marked as consequences
 
     def check(course, ctx):    # yields Finding(loc, message, hint)
 
@@ -27,7 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from coursekit.diagnostics import Diagnostic, Loc, Severity
+from coursekit.diagnostics import Diagnostic, Loc, Severity, because
 from coursekit.model import Course
 
 STAGES = ("model", "prose", "output", "online")
@@ -85,6 +87,7 @@ class Rule:
     doc: str
     func: Callable[[Course, CheckContext], Iterable[Finding]]
     options: dict[str, tuple[object, str]] = field(default_factory=dict)
+    whole_course: bool = False
 
     @property
     def summary(self) -> str:
@@ -103,6 +106,7 @@ def _rule_from(module: ModuleType) -> Rule:
         doc=module.__doc__ or "",
         func=module.check,
         options=dict(getattr(module, "OPTIONS", {})),
+        whole_course=bool(getattr(module, "WHOLE_COURSE", False)),
     )
 
 
@@ -153,6 +157,7 @@ def run_rules(
     ctx.options = {**config.options, **ctx.options}
     ctx.cache.setdefault("config", config)
     wanted = set(stages)
+    cause = ", ".join(sorted(set(course.skipped.values())))
     out: list[Diagnostic] = []
     for rule in all_rules().values():
         if rule.stage not in wanted:
@@ -163,5 +168,7 @@ def run_rules(
         for finding in rule.func(course, ctx):
             if config.ignored(rule.code, finding.loc.file):
                 continue
-            out.append(Diagnostic(rule.code, severity, finding.message, finding.loc, finding.hint, finding.related))
+            why = cause if rule.whole_course else ""
+            out.append(Diagnostic(rule.code, severity, because(finding.message, why), finding.loc, finding.hint,
+                                  finding.related, why))
     return out

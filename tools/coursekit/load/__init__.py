@@ -43,6 +43,7 @@ def load_course(root: Path) -> tuple[Course | None, Report]:
     load_sections(ctx, course)
     resolve_all(ctx)
     course.used_files = set(tree.used)
+    course.skipped = dict(ctx.skipped)
     return course, report
 
 

@@ -92,11 +92,22 @@ def problem_from_yaml(ctx: LoadContext, data: YMap, scope: UnitScope, loc: Loc) 
             feedback_unselected=md(c, "feedback_unselected", base, inline=True),
             loc=choice_data.loc_of(i),
         ))
-    combos = [
-        Combination(list(map(str, c["choices"])), ctx.md(str(c["feedback"]), c.value_loc("feedback"), base, True),
-                    data["combinations"].loc_of(i))
-        for i, c in enumerate(data.get("combinations", []))
-    ]
+    combos = []
+    letters = [chr(ord("A") + i) for i in range(len(choices))]
+    for i, c in enumerate(data.get("combinations", [])):
+        named = list(map(str, c["choices"]))
+        missing = [n for n in named if n not in letters]
+        if missing:
+            ctx.report.add(codes.INVALID, f"combination names choice {missing[0]}, but the problem has only "
+                           f"{len(letters)} choices ({', '.join(letters)})", c.value_loc("choices"),
+                           "choices are lettered A, B, C, ... in the order they are listed; use those letters")
+            continue
+        if len(set(named)) != len(named):
+            ctx.report.add(codes.INVALID, "combination names the same choice twice", c.value_loc("choices"),
+                           "list each choice once")
+            continue
+        combos.append(Combination(named, ctx.md(str(c["feedback"]), c.value_loc("feedback"), base, True),
+                                  data["combinations"].loc_of(i)))
     wrong = [
         WrongAnswer(str(w["answer"]), ctx.md(str(w["feedback"]), w.value_loc("feedback"), base, True),
                     data["wrong_answers"].loc_of(i))

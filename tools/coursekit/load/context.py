@@ -24,6 +24,19 @@ class LoadContext:
     file_ids: dict[str, str] = field(default_factory=dict)  # subsection file -> id
     dir_ids: dict[str, str] = field(default_factory=dict)  # section folder -> id
     unreadable: set[str] = field(default_factory=set)  # files that failed to load (already reported)
+    skipped: dict[str, str] = field(default_factory=dict)  # folder or file not read -> the file with the error
+
+    def skip(self, path: str, because: str) -> None:
+        """Mark ``path`` (a section folder or a file) as not read, because of the error in ``because``."""
+        self.skipped[path] = because
+        self.unreadable.add(path)
+
+    def skipped_because(self, rel: str) -> str:
+        """The file whose error kept ``rel`` from being read, or ""."""
+        for path, because in self.skipped.items():
+            if rel == path or rel.startswith(path.rstrip("/") + "/"):
+                return because
+        return ""
 
     def fail(self, err: FatalSourceError) -> None:
         self.report.items.append(err.diagnostic)

@@ -67,7 +67,7 @@ def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: L
     if folder in ctx.dir_ids and not fragment:
         link.kind, link.target = "internal", ctx.dir_ids[folder]
         return link
-    if rel in ctx.unreadable:
+    if rel in ctx.unreadable or ctx.skipped_because(folder):
         link.kind = "other"  # the file's own error is already reported; do not pile on
         return link
     if rel in ctx.file_ids:
@@ -87,12 +87,13 @@ def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: L
 
 def _internal(ctx: LoadContext, link: LinkRef, block_id: str, loc: Loc) -> LinkRef:
     if block_id not in ctx.ids:
-        raise FatalSourceError(
-            codes.BROKEN_LINK,
-            f"link to #{block_id}: no section, subsection, unit or component has this id",
-            loc,
-            "check the id; pin a unit's id with `## Title {#id}` to link to it",
-        )
+        message = f"link to #{block_id}: no section, subsection, unit or component has this id"
+        hint = "check the id; pin a unit's id with `## Title {#id}` to link to it"
+        if ctx.skipped:  # the id may live in a file that could not be read
+            ctx.report.add(codes.BROKEN_LINK, message, loc, hint, cause=", ".join(sorted(set(ctx.skipped.values()))))
+            link.kind = "other"
+            return link
+        raise FatalSourceError(codes.BROKEN_LINK, message, loc, hint)
     link.kind, link.target = "internal", block_id
     return link
 

@@ -39,13 +39,17 @@ def ordered_entries(ctx: LoadContext, folder: str, want_dir: bool, suffix: str =
 
 def load_sections(ctx: LoadContext, course: Course) -> None:
     for _order, folder, slug in ordered_entries(ctx, "", want_dir=True):
+        errors_before = len(ctx.report.errors)
         try:
             section = _load_section(ctx, course, folder, slug)
         except FatalSourceError as err:
             ctx.fail(err)
-            continue
+            section = None
         if section is not None:
             course.sections.append(section)
+        else:
+            new_errors = ctx.report.errors[errors_before:]
+            ctx.skip(folder, new_errors[0].loc.file if new_errors else f"{folder}/{SECTION_FILE}")
 
 
 def _load_section(ctx: LoadContext, course: Course, folder: str, slug: str) -> Section | None:
@@ -77,10 +81,12 @@ def _load_section(ctx: LoadContext, course: Course, folder: str, slug: str) -> S
             sub = _load_subsection(ctx, course, section, rel, sub_slug)
         except FatalSourceError as err:
             ctx.fail(err)
-            ctx.unreadable.add(rel)
+            ctx.skip(rel, rel)
             continue
         if sub is not None:
             section.subsections.append(sub)
+        else:
+            ctx.skip(rel, rel)
     return section
 
 

@@ -4,11 +4,20 @@
 :class:`YMap` and sequences :class:`YList`, which know the source line of
 every key and item. Duplicate keys are errors (plain PyYAML keeps the last
 one silently).
+
+Every value goes through this one path, which yields either a value or a
+located :class:`FatalSourceError`, never a bare exception:
+
+- dates stay text (``2019-06-03`` is the string ``"2019-06-03"``); the code
+  that expects a date parses and checks it, so ``title: 2031-07-15`` is a
+  title and ``start: 2020-02-30`` is a located date error;
+- ``12:30`` is text, not YAML 1.1's base-60 number 750;
+- an explicit tag with a value it cannot hold (``!!int x``, ``!!bool maybe``,
+  ``!!timestamp soon``) is an error at that value.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import json
 from functools import cache
@@ -20,7 +29,7 @@ import referencing
 import yaml
 
 from coursekit.diagnostics import FatalSourceError, Loc, Report
-from coursekit.load import codes
+from coursekit.load import codes, yamlerrors
 
 
 class YMap(dict):
@@ -53,7 +62,7 @@ def _make_loader(file: str, line_offset: int):
         return Loc(file, mark.line + 1 + line_offset, mark.column + 1)
 
     class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
-        pass
+        yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
 
     def construct_map(loader: LineLoader, node: yaml.MappingNode) -> YMap:
         loader.flatten_mapping(node)
@@ -91,9 +100,62 @@ def _make_loader(file: str, line_offset: int):
         result.item_locs = [mark_loc(child.start_mark) for child in node.value]
         return result
 
+    def checked(tag: str, original):
+        short = "!!" + tag.rsplit(":", 1)[-1]
+
+        def construct(loader: LineLoader, node: yaml.Node) -> Any:
+            try:
+                value = original(loader, node)
+            except yaml.MarkedYAMLError:
+                raise
+            except Exception as exc:
+                raise FatalSourceError(
+                    codes.YAML_SYNTAX,
+                    f"`{short} {node.value}` is not a valid {_TAG_NAMES.get(short, short)}{_reason(short, exc)}",
+                    mark_loc(node.start_mark),
+                    f"write a valid value, or remove the `{short}` tag and quote the text",
+                ) from None
+            if tag.endswith(":timestamp"):
+                return str(node.value).strip()  # checked, but kept as text like every other date
+            if tag.endswith((":int", ":float")) and ":" in str(node.value):
+                return str(node.value)  # YAML 1.1 base-60 (``12:30``): keep the text
+            return value
+
+        return construct
+
+    for tag, original in list(yaml.SafeLoader.yaml_constructors.items()):
+        if tag and tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            LineLoader.add_constructor(tag, checked(tag, original))
     LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
     LineLoader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
     return LineLoader
+
+
+_TAG_NAMES = {"!!int": "whole number", "!!float": "number", "!!bool": "true/false value",
+              "!!timestamp": "date", "!!binary": "base64 value", "!!null": "empty value"}
+
+
+def _reason(short: str, exc: Exception) -> str:
+    if short == "!!bool":
+        return " (use true or false)"
+    if short == "!!timestamp" and isinstance(exc, ValueError):
+        return f" ({exc})"  # "day is out of range for month"
+    if short in ("!!timestamp", "!!int", "!!float"):
+        return ""
+    return f" ({str(exc).strip() or type(exc).__name__})"
+
+
+def _implicit_resolvers() -> dict[str, list[tuple[str, Any]]]:
+    """The safe loader's implicit types, without timestamps and base-60 numbers."""
+    out: dict[str, list[tuple[str, Any]]] = {}
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        kept = [(tag, regexp) for tag, regexp in entries if not tag.endswith(":timestamp")]
+        if kept:
+            out[first] = kept
+    return out
+
+
+_IMPLICIT_RESOLVERS = _implicit_resolvers()
 
 
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
@@ -106,19 +168,14 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        said = yamlerrors.explain(exc, text)
+        mark = (exc.context_mark if said.at_context else None) or exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise FatalSourceError(
-            codes.YAML_SYNTAX,
-            f"invalid YAML: {problem}{context}",
-            Loc(file, line, col),
-            'check indentation, and put values containing ": " or "#" in quotes',
-        ) from None
+        raise FatalSourceError(codes.YAML_SYNTAX, said.message, Loc(file, line, col), said.hint) from None
     except yaml.YAMLError as exc:
-        raise FatalSourceError(codes.YAML_SYNTAX, f"invalid YAML: {exc}", Loc(file, 1 + line_offset)) from None
+        raise FatalSourceError(codes.YAML_SYNTAX, f"invalid YAML: {exc}", Loc(file, 1 + line_offset),
+                               yamlerrors.GENERAL_HINT) from None
 
 
 # -- JSON Schema ----------------------------------------------------------------
@@ -135,13 +192,7 @@ def _retrieve(uri: str) -> referencing.Resource:
     return referencing.Resource.from_contents(schema(uri.rsplit("/", 1)[-1]))
 
 
-def _is_string(_checker: Any, instance: Any) -> bool:
-    # YAML turns 2019-06-03 into a date; the schemas call dates strings.
-    return isinstance(instance, str | dt.date)
-
-
-_TYPE_CHECKER = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("string", _is_string)
-_Validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=_TYPE_CHECKER)
+_Validator = jsonschema.Draft202012Validator
 
 
 @cache
@@ -151,10 +202,13 @@ def validator(name: str) -> jsonschema.protocols.Validator:
 
 
 def _loc_for_path(data: Any, path: list[Any], fallback: Loc) -> Loc:
+    """Where the value at ``path`` starts: the value's own line, not its parent's."""
     loc = getattr(data, "loc", fallback)
     node = data
     for part in path:
-        if (isinstance(node, YMap) and part in node) or (isinstance(node, YList) and isinstance(part, int)):
+        if isinstance(node, YMap) and part in node:
+            loc = node.value_loc(part)
+        elif isinstance(node, YList) and isinstance(part, int) and 0 <= part < len(node):
             loc = node.loc_of(part)
         else:
             break
@@ -167,6 +221,45 @@ def _dotted(path: list[Any]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
+
+
+def _type_names(expected: Any) -> list[str]:
+    return [expected] if isinstance(expected, str) else list(expected)
+
+
+def _plain_type_error(err: jsonschema.ValidationError) -> tuple[str, str] | None:
+    """(message, fix) for the type errors YAML's own reading causes, in words an author knows."""
+    expected = _type_names(err.validator_value)
+    value = err.instance
+    if "string" in expected and isinstance(value, bool):
+        return ("this text is read as the value true/false: YAML reads yes, no, on, off, true and false that way",
+                'put the text in quotes, e.g. "Yes" or "Ei"')
+    if "string" in expected and isinstance(value, int | float):
+        return (f"this text is read as the number {value!r}", "put the text in quotes")
+    if value is None:
+        return ("the value is empty", "write a value after the colon, or remove the line")
+    if "boolean" in expected and isinstance(value, str):
+        return (f"{value!r} is not true or false", "write true or false (without quotes)")
+    if expected in (["integer"], ["number"]) and isinstance(value, str):
+        return (f"{value!r} is not a number", "write a number such as 3 (without quotes)")
+    if "object" in expected and isinstance(value, list | str | int | float | bool):
+        return ("expected keys and values here (`key: value` lines, indented under this one)",
+                "indent the lines that belong here by two spaces more, or see docs/authoring.md")
+    if "array" in expected and not isinstance(value, list):
+        return ("expected a list here: one `- item` line for each entry", "start each entry with `- `")
+    return None
+
+
+def _problem_types_using(key: str, item: bool) -> list[str]:
+    types = []
+    for branch in schema("problem.schema.json").get("allOf", []):
+        then = branch.get("then", {})
+        props = then.get("properties", {})
+        if item:
+            props = props.get("choices", {}).get("items", {}).get("properties", {}) if "choices" in props else {}
+        if key in props:
+            types.append(then["x-problem-type"])
+    return types
 
 
 def validate(data: Any, schema_name: str, what: str, fallback: Loc, report: Report) -> bool:
@@ -182,15 +275,29 @@ def validate(data: Any, schema_name: str, what: str, fallback: Loc, report: Repo
         message = f"{where}: {err.message}"
         if err.validator == "additionalProperties" and isinstance(err.instance, dict):
             allowed = sorted(err.schema.get("properties", {}))
+            kind = err.schema.get("x-problem-type")
             extra = [k for k in err.instance if k not in allowed]
             for key in extra:
                 key_loc = err.instance.loc_of(key) if isinstance(err.instance, YMap) else loc
                 near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                key_hint = f"did you mean `{near[0]}`?" if near else f"allowed keys: {', '.join(allowed)}"
                 prefix = f"{what} key `{_dotted(path)}`: " if path else f"{what}: "
+                users = _problem_types_using(str(key), item=bool(path)) if kind else []
+                if users:
+                    names = ", ".join(f"`{u}`" for u in users)
+                    key_hint = f"it is used only by {names} problems: remove it, or change `type`"
+                    report.add(codes.INVALID, f"{prefix}`{key}` is not used by a `{kind}` problem", key_loc, key_hint)
+                    continue
+                key_hint = f"did you mean `{near[0]}`?" if near else f"allowed keys: {', '.join(allowed)}"
                 report.add(codes.INVALID, f"{prefix}unknown key `{key}`", key_loc, key_hint)
             continue
         if err.validator == "required":
             hint = "add the missing key"
+        elif err.validator == "type":
+            plain = _plain_type_error(err)
+            if plain:
+                message, hint = f"{where}: {plain[0]}", plain[1]
+        elif err.validator == "minItems" and path and path[-1] == "choices":
+            message = f"{where}: a choice problem needs at least {err.validator_value} choices"
+            hint = "add the missing choices, each as a `- text: ...` line"
         report.add(codes.INVALID, message, loc, hint)
     return ok

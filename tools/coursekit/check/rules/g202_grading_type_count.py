@@ -32,6 +32,7 @@ CODE = "G202"
 NAME = "grading-type-count"
 SEVERITY = Severity.ERROR
 STAGE = "model"
+WHOLE_COURSE = True
 
 
 def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:

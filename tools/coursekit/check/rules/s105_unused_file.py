@@ -53,7 +53,10 @@ def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:
                 if f"/static/{sf.asset_name}" in comp.xml or f"/static/{sf.path}" in comp.xml:
                     used.add(sf.source)
     reported = ctx.cache.get("load_error_files", set())  # the loader already said what is wrong with them
+    skipped = course.skipped  # parts not read because of a load error: what they use is unknown
     for rel in course.source_files:
+        if skipped and (rel.startswith("static/") or any(rel == p or rel.startswith(p + "/") for p in skipped)):
+            continue
         if rel not in used and rel not in reported:
             yield Finding(Loc(rel), f"file {rel} is not used by the course",
                           "link or include it where it belongs, or delete it")
