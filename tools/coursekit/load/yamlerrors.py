@@ -8,6 +8,7 @@ passed through with a general hint.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -18,6 +19,7 @@ class Explained:
     message: str
     hint: str
     at_context: bool = False  # point at where the construct opened (the quote, the key), not where it broke
+    at: tuple[int, int] | None = None  # (0-based line, 0-based column) to point at instead of the parser's marks
 
 
 GENERAL_HINT = 'check the indentation (spaces, not tabs), and put values containing ": " or " #" in quotes'
@@ -28,6 +30,12 @@ _CHAR_NAMES = {"\t": "a tab character", "@": "`@`", "`": "a backtick (`)", "%": 
 def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
     problem = exc.problem or ""
     context = exc.context or ""
+    if exc.problem_mark is not None and ("expected key" in problem or "end of stream" in problem
+                                         or "expected <block end>" in problem):
+        opened = _unclosed_quote_before(text, exc.problem_mark.line)
+        if opened is not None:
+            return Explained("this quote is not closed on its line, so YAML reads the lines after it as part of "
+                             "the value", "add the closing quote at the end of the value", at=opened)
     if "mapping values are not allowed" in problem:
         return Explained(
             "a colon followed by a space (`: `) where YAML does not expect a new key: either a value contains "
@@ -74,8 +82,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Explained:
         return Explained("a second YAML document (a `---` line) in the same file or block",
                          "remove the `---` line (in front matter, the second `---` already ends the block)")
     if "could not determine a constructor for the tag" in problem:
-        tag = problem.rsplit(" ", 1)[-1]
-        return Explained(f"{tag} is not a YAML type coursekit reads",
+        tag = problem.rsplit(" ", 1)[-1].strip("'")
+        return Explained(f"`{tag}` is not a YAML type coursekit reads",
                          "remove the tag, or put the value in quotes if the ! belongs to the text")
     if "found duplicate anchor" in problem or "found undefined tag handle" in problem:
         return Explained(f"invalid YAML: {problem}", "put the value in quotes")
@@ -90,3 +98,20 @@ def _char_at(text: str, mark: yaml.Mark | None) -> str:
     if mark.line < len(lines) and mark.column < len(lines[mark.line]):
         return lines[mark.line][mark.column]
     return ""
+
+
+_QUOTED_VALUE_RE = re.compile(r"""^\s*(?:- )?(?:[^\s:#'"][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote_before(text: str, line: int) -> tuple[int, int] | None:
+    """The last line before ``line`` whose value opens a quote that does not close on that line."""
+    lines = text.split("\n")
+    for n in range(min(line, len(lines)) - 1, -1, -1):
+        match = _QUOTED_VALUE_RE.match(lines[n])
+        if not match:
+            continue
+        quote, rest = match.groups()
+        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return n, match.start(1)
+    return None

@@ -172,6 +172,8 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
         mark = (exc.context_mark if said.at_context else None) or exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         col = mark.column + 1 if mark else 1
+        if said.at is not None:
+            line, col = said.at[0] + 1 + line_offset, said.at[1] + 1
         raise FatalSourceError(codes.YAML_SYNTAX, said.message, Loc(file, line, col), said.hint) from None
     except yaml.YAMLError as exc:
         raise FatalSourceError(codes.YAML_SYNTAX, f"invalid YAML: {exc}", Loc(file, 1 + line_offset),
