@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -115,6 +116,13 @@ def _make_loader(file: str, line_offset: int):
                     mark_loc(node.start_mark),
                     f"write a valid value, or remove the `{short}` tag and quote the text",
                 ) from None
+            if isinstance(value, str) and (bad := CONTROL_RE.search(value)):
+                raise FatalSourceError(
+                    codes.YAML_SYNTAX,
+                    f"the value contains the control character U+{ord(bad.group()):04X}, which Open edX cannot show",
+                    mark_loc(node.start_mark),
+                    "remove the escape (such as \\x00 or \\v) from the quoted value",
+                )
             if tag.endswith(":timestamp"):
                 return str(node.value).strip()  # checked, but kept as text like every other date
             if tag.endswith((":int", ":float")) and ":" in str(node.value):
@@ -130,6 +138,9 @@ def _make_loader(file: str, line_offset: int):
     LineLoader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
     return LineLoader
 
+
+# C0 controls other than tab, line feed and carriage return; DEL; C1 controls. Not allowed in XML 1.0 text.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _TAG_NAMES = {"!!int": "whole number", "!!float": "number", "!!bool": "true/false value",
               "!!timestamp": "date", "!!binary": "base64 value", "!!null": "empty value"}
