@@ -112,6 +112,8 @@ BAD = [
     Bad("bad-boolean-value", PROBLEMS, "    correct: true\n    feedback: A on",
         "    correct: maybe\n    feedback: A on",
         f"{PROBLEMS}:48:14", "E005", "'maybe' is not true or false"),
+    Bad("value-on-its-own-line", PROBLEMS, "hints:\n  - Ensimmäinen vihje.\n  - Toinen vihje.\n",
+        "hints:\n  vihje: Ensimmäinen.\n", f"{PROBLEMS}:33:3", "E005", "expected a list here", "start each entry"),
     Bad("text-expected-got-list", PROBLEMS, "question: Valitse kaikki oikeat.", "question: [Valitse, kaikki]",
         f"{PROBLEMS}:45:11", "E005", "problem key `question`"),
 ]
