@@ -302,3 +302,16 @@ def test_unknown_run(tmp_path: Path) -> None:
 def test_missing_source_folder(tmp_path: Path) -> None:
     code, out = run("--source", str(tmp_path / "ei-ole"))
     assert code == 1 and "E003" in out and "does not exist" in out
+
+
+def test_json_even_on_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coursekit.commands import lint as lint_command
+
+    def broken(_request: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(lint_command, "lint", broken)
+    result = CliRunner().invoke(main, ["lint", "--source", str(ROOT / "tests/fixtures/lint/base"), "--format", "json"])
+    assert result.exit_code == 3
+    data = json.loads(result.stdout)
+    assert data["summary"]["failed"] is True and "simulated bug" in data["internal_error"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 import traceback
@@ -69,8 +70,13 @@ def handle_errors(source_arg: str = "source", writes: bool = False) -> Callable:
             except Exception as exc:  # a bug in coursekit, not in the course
                 if os.environ.get("COURSEKIT_DEBUG"):
                     traceback.print_exc()
-                click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                           "This is a bug in coursekit; set COURSEKIT_DEBUG=1 to see the traceback.", err=True)
+                message = f"internal error: {type(exc).__name__}: {exc}"
+                if kwargs.get("fmt") == "json" and not kwargs.get("out_file"):  # a reader of JSON still gets JSON
+                    click.echo(json.dumps({"format": "coursekit-lint/1", "internal_error": message,
+                                           "summary": {"error": 0, "warning": 0, "info": 0, "failed": True},
+                                           "findings": [], "notices": []}, indent=2))
+                click.echo(f"{message}\nThis is a bug in coursekit; set COURSEKIT_DEBUG=1 to see the traceback.",
+                           err=True)
                 sys.exit(3)
 
         return wrapper
