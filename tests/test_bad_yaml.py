@@ -70,9 +70,9 @@ BAD = [
     Bad("unknown-tag", PROBLEMS, "title: Yksi oikea", "title: !huom Yksi oikea", f"{PROBLEMS}:16:8", "E001",
         "`!huom` is not a YAML type"),
     Bad("escaped-nul", "course.yaml", "title: Feature fixture course", 'title: "Feature\\x00 course"',
-        "course.yaml:5:8", "E001", "control character U+0000"),
+        "course.yaml:5:8", "E021", "control character U+0000"),
     Bad("escaped-vertical-tab", "01-basics/section.yaml", "title: Perusteet", 'title: "Perus\\vteet"',
-        "01-basics/section.yaml:1:8", "E001", "control character U+000B"),
+        "01-basics/section.yaml:1:8", "E021", "control character U+000B"),
     # keys a problem type does not use
     Bad("numerical-wrong-answers", PROBLEMS, "tolerance: 1%\n", "tolerance: 1%\nwrong_answers:\n  - answer: 1\n"
         "    feedback: Ei.\n", f"{PROBLEMS}:79:1", "E005", "`wrong_answers` is not used by a `numerical` problem",

@@ -103,6 +103,18 @@ CASES: list[tuple[str, dict[str, Edit], list[tuple[str, str]], bool]] = [
      [("E015", "static/kuvat/kuva ä.png:1")], False),
     ("E016-unknown-run", {"course.yaml": ("pacing: self\n", "pacing: self\ndefault_run: syksy\n")},
      [("E016", "course.yaml:8")], False),
+    ("E017-too-deep", {JOHDANTO: ("Vastaa alla olevaan kysymykseen.\n",
+                                  "".join("  " * i + "- taso\n" for i in range(25)))},
+     [("E017", f"{JOHDANTO}:36"), ("E011", f"{PAGE}:3")], False),  # the page links to the unread unit
+    ("E018-unclosed-html", {JOHDANTO: ("Vastaa alla olevaan kysymykseen.\n",
+                                       '<div class="huom">\nVastaa alla olevaan kysymykseen.\n')},
+     [("E018", f"{JOHDANTO}:17")], False),
+    ("E019-footnote", {JOHDANTO: ("Vastaa alla olevaan kysymykseen.", "Vastaa alla olevaan kysymykseen.[^1]")},
+     [("E019", f"{JOHDANTO}:17")], False),
+    ("E020-unsafe-link", {JOHDANTO: ("Vastaa alla", "[Vastaa](javascript:alert(1)) alla")},
+     [("E020", f"{JOHDANTO}:17")], False),
+    ("E021-control-character", {JOHDANTO: ("Vastaa alla", "Vastaa\x0balla")},
+     [("E021", f"{JOHDANTO}:17"), ("E011", f"{PAGE}:3")], False),
     # -- structure -----------------------------------------------------------------------------
     ("S101-empty-unit", {JOHDANTO: ("## Video\n", "## Tyhjä\n\n## Video\n")},
      [("S101", f"{JOHDANTO}:30")], False),

@@ -1,8 +1,17 @@
 """Markdown parsing and rendering, one configuration for every stage.
 
-CommonMark with tables, strikethrough and footnotes (markdown-it-py and its
-plugins); raw HTML passes through. Links are rewritten at render time from a
-mapping the emitter supplies, so the loader's resolution is the single truth.
+CommonMark with tables, strikethrough, footnotes, definition lists and math
+(markdown-it-py and its plugins); raw HTML passes through. Links are
+rewritten at render time from a mapping the emitter supplies, so the
+loader's resolution is the single truth.
+
+Math is written as Open edX's MathJax reads it: ``\\(...\\)`` inline and
+``\\[...\\]`` on lines of its own; both reach the HTML with their delimiters
+and the TeX escaped, never eaten by CommonMark's backslash escapes.
+
+Text nested deeper than :data:`MAX_DEPTH` (lists in lists, quotes in quotes)
+raises :class:`TooDeep` with its line: markdown-it would otherwise drop the
+rest of the text silently.
 """
 
 from __future__ import annotations
@@ -12,9 +21,62 @@ from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.texmath import texmath_plugin
+
+MAX_DEPTH = 40  # levels of nesting (a list item inside a list counts two); markdown-it stops at its maxNesting
+_PARSER_NESTING = MAX_DEPTH + 20
+
+
+class TooDeep(Exception):
+    """Markdown nested deeper than coursekit keeps; ``line`` is 0-based in the parsed text (None: unknown)."""
+
+    def __init__(self, line: int | None) -> None:
+        super().__init__("Markdown nested too deeply")
+        self.line = line
+
+
+def _block_guard(state, start_line: int, _end_line: int, _silent: bool) -> bool:
+    if state.level >= MAX_DEPTH:
+        raise TooDeep(start_line)
+    return False
+
+
+def _inline_guard(state, _silent: bool) -> bool:
+    if state.level >= MAX_DEPTH:
+        raise TooDeep(None)
+    return False
+
+
+def _display_math_inline(state, silent: bool) -> bool:
+    """``\\[...\\]`` inside a paragraph: MathJax shows it as display math, so keep it whole."""
+    if not state.src.startswith("\\[", state.pos):
+        return False
+    end = state.src.find("\\]", state.pos + 2)
+    if end < 0:
+        return False
+    if not silent:
+        token = state.push("math_display_inline", "", 0)
+        token.content = state.src[state.pos + 2:end]
+    state.pos = end + 2
+    return True
+
+
+def _math_display_inline(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+    return f"\\[{escapeHtml(tokens[idx].content)}\\]"
+
+
+def _math_inline(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+    return f"\\({escapeHtml(tokens[idx].content)}\\)"
+
+
+def _math_block(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+    tag = f" \\tag{{{escapeHtml(tokens[idx].info)}}}" if tokens[idx].type == "math_block_eqno" else ""
+    return f"<p>\\[{escapeHtml(tokens[idx].content)}{tag}\\]</p>\n"
 
 
 def _rewrite(attr: str):
@@ -37,11 +99,22 @@ def _rewrite(attr: str):
 
 @cache
 def parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": True, "typographer": False,
+                                   "maxNesting": _PARSER_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(texmath_plugin, delimiters="brackets")
+    md.block.ruler.before("table", "depth_guard", _block_guard)
+    md.inline.ruler.before("text", "depth_guard", _inline_guard)
+    md.inline.ruler.before("escape", "math_display_inline", _display_math_inline)
+    md.validateLink = lambda _url: True  # unsafe targets are load errors (E020), not text to show learners
     md.add_render_rule("link_open", _rewrite("href"))
     md.add_render_rule("image", _rewrite("src"))
+    md.add_render_rule("math_inline", _math_inline)
+    md.add_render_rule("math_block", _math_block)
+    md.add_render_rule("math_display_inline", _math_display_inline)
+    md.add_render_rule("math_block_eqno", _math_block)
     return md
 
 

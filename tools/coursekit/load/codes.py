@@ -95,6 +95,40 @@ What: a setting refers to something that does not exist, such as a run
 name in `default_run` or in `--run` that course.yaml does not define.
 (An assignment type in `graded:` that the grading policy lacks is G201.)
 Fix: use a name defined in course.yaml."""),
+    LoadCode("E017", "nesting-too-deep", """\
+What: Markdown nested deeper than coursekit keeps (lists inside lists, or
+quotes inside quotes, about twenty levels).
+Why: the Markdown parser stops at its nesting limit and drops the rest of
+the text without a word; coursekit stops instead.
+Fix: flatten the list or the quotes; split the text into several lists."""),
+    LoadCode("E018", "unclosed-block", """\
+What: a ``` fence, or a raw HTML element (`<div>`, `<pre>`, `<!--`), is
+opened and never closed.
+Why: everything after it would be swallowed: shown as code, hidden in a
+comment, or left as raw text instead of Markdown.
+Example: `<div class="huom">` with no `</div>` later in the same text.
+Fix: close it (```, `</div>`, `-->`) where it should end."""),
+    LoadCode("E019", "footnote", """\
+What: a footnote reference `[^2]` with no `[^2]: ...` definition in the same
+text block, or a definition that nothing refers to.
+Why: learners would see a literal `[^2]`, or the note would be left out.
+Footnotes work within one text block: a component (a problem, a video)
+ends the block.
+Fix: put the definition below its reference and above the next component,
+or remove the unused one."""),
+    LoadCode("E020", "unsafe-link", """\
+What: a link or image whose target is a `javascript:`, `vbscript:` or `data:`
+URL, or a path on the machine that builds the course (`/home/...`,
+`file:///...`, `C:\\...`).
+Why: script links are unsafe and Open edX shows them as plain text; a machine
+path works nowhere else and makes the archive depend on where it was built.
+Fix: link to a web address, or put the file under static/ and use a path
+relative to the Markdown file."""),
+    LoadCode("E021", "control-character", """\
+What: a text file contains a control character such as NUL (U+0000) or a
+vertical tab (U+000B), usually pasted from a word processor or a PDF.
+Why: it is invisible in the editor, and Open edX cannot store it in XML.
+Fix: delete the character at the line and column given (retype the word)."""),
 ]
 
 LOAD_CODES: dict[str, LoadCode] = {c.code: c for c in _CODES}
@@ -115,3 +149,8 @@ DATE = "E013"
 DUPLICATE_KEY = "E014"
 STATIC_NAME = "E015"
 UNKNOWN_REF = "E016"
+TOO_DEEP = "E017"
+UNCLOSED = "E018"
+FOOTNOTE = "E019"
+UNSAFE_LINK = "E020"
+CONTROL_CHAR = "E021"

@@ -12,17 +12,36 @@ from urllib.parse import unquote, urlsplit
 
 from coursekit import markdown
 from coursekit.diagnostics import FatalSourceError, Loc
-from coursekit.load import codes
+from coursekit.load import codes, mdcheck
 from coursekit.load.context import LoadContext
-from coursekit.model import LinkRef
+from coursekit.model import LinkRef, MdText
 
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 JUMP_PREFIX = "/jump_to_id/"
+UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
+DRIVE_RE = re.compile(r"^[a-zA-Z]:[\\/]")
+# Absolute paths that are a build machine's folders, never a place on the LMS.
+MACHINE_ROOTS = ("/home/", "/Users/", "/root/", "/tmp/", "/mnt/", "/media/", "/var/", "/opt/", "/srv/", "/usr/",
+                 "/etc/", "/private/", "/Volumes/", "/work/")
 
 
 def resolve_all(ctx: LoadContext) -> None:
     for text, base_file in ctx.texts:
-        for found in markdown.find_links(text.text):
+        try:
+            tokens = markdown.parse(text.text)
+        except markdown.TooDeep as err:
+            ctx.report.add(codes.TOO_DEEP, f"the text is nested more than {markdown.MAX_DEPTH // 2} levels deep "
+                           "(lists in lists or quotes in quotes); the rest would be lost",
+                           _at(text, err.line or 0, 1), "flatten the list or the quotes here")
+            continue
+        lines = text.text.split("\n")
+        for line, col, message, hint in mdcheck.unclosed_fences(tokens, lines):
+            ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
+        for line, col, message, hint in mdcheck.unclosed_html(tokens, lines):
+            ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
+        for line, col, message, hint in mdcheck.footnotes(tokens):
+            ctx.report.add(codes.FOOTNOTE, message, _at(text, line, col), hint)
+        for found in markdown.find_links(text.text, tokens):
             col = found.col if found.line else text.loc.col + found.col - 1
             loc = Loc(text.loc.file, text.loc.line + found.line, col)
             try:
@@ -33,9 +52,25 @@ def resolve_all(ctx: LoadContext) -> None:
             text.links.append(link)
 
 
+def _at(text: MdText, line: int, col: int) -> Loc:
+    return Loc(text.loc.file, text.loc.line + line, col if line else text.loc.col + col - 1)
+
+
+def _unsafe(href: str, loc: Loc) -> None:
+    scheme = href.split(":", 1)[0].strip().lower() if SCHEME_RE.match(href.strip()) else ""
+    if scheme in UNSAFE_SCHEMES:
+        raise FatalSourceError(codes.UNSAFE_LINK, f"a {scheme}: link is not allowed", loc,
+                               "link to a web address (https://...), or to a file under static/")
+    if scheme == "file" or DRIVE_RE.match(href) or "\\" in href or href.startswith(MACHINE_ROOTS):
+        raise FatalSourceError(codes.UNSAFE_LINK, f"{href!r} is a path on this computer, which works nowhere else",
+                               loc, "put the file under course_src/static/ and use a path relative to this file, "
+                               "e.g. ../static/kuva.png")
+
+
 def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: Loc) -> LinkRef:
     href = found.href
     link = LinkRef(href=href, text=found.text, loc=loc, kind="other", is_image=found.is_image)
+    _unsafe(href, loc)
     if SCHEME_RE.match(href):
         scheme = href.split(":", 1)[0].lower()
         link.kind = "external" if scheme in ("http", "https") else ("mailto" if scheme == "mailto" else "other")

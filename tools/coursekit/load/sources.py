@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from pathlib import Path
 
 from coursekit.diagnostics import FatalSourceError, Loc
@@ -127,4 +128,19 @@ def decode_utf8(data: bytes, rel: str) -> str:
         ) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = CONTROL_RE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise FatalSourceError(
+            codes.CONTROL_CHAR,
+            f"invisible control character U+{ord(bad.group()):04X} in the text",
+            Loc(rel, line, col),
+            "delete it (retype the word around it); it often comes with text pasted from a word processor",
+        )
+    return text
+
+
+# C0 controls but tab and line feed, DEL, C1 controls: invisible, and not allowed in XML 1.0.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

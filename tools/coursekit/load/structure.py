@@ -6,7 +6,7 @@ import re
 
 from coursekit import dates, ids, markdown
 from coursekit.diagnostics import FatalSourceError, Loc
-from coursekit.load import codes, yamlsrc
+from coursekit.load import codes, mdcheck, yamlsrc
 from coursekit.load.components import UnitScope, parse_fence
 from coursekit.load.context import LoadContext
 from coursekit.load.yamlsrc import YMap
@@ -143,8 +143,16 @@ def _split_units(
     ctx: LoadContext, sub: Subsection, section: Section, body: str, body_line: int, settings: dict[str, object]
 ) -> list[Unit]:
     rel = sub.file
-    tokens = markdown.block_tokens(body)
+    try:
+        tokens = markdown.block_tokens(body)
+    except markdown.TooDeep as err:
+        raise FatalSourceError(codes.TOO_DEEP, f"the text is nested more than {markdown.MAX_DEPTH // 2} levels "
+                               "deep (lists in lists or quotes in quotes); the rest would be lost",
+                               Loc(rel, body_line + (err.line or 0)), "flatten the list or the quotes here") from None
     lines = body.split("\n")
+    for line, col, message, hint in mdcheck.unclosed_fences(
+            [t for t in tokens if t.type == "fence" and COMPONENT_INFO_RE.match(t.info.strip())], lines):
+        ctx.report.add(codes.UNCLOSED, message, Loc(rel, body_line + line, col), hint)
     heads: list[tuple[int, str]] = []  # (line index, raw heading text)
     fences: list[tuple[int, int, str, str]] = []  # (start, end, name, content)
     for tok in tokens:

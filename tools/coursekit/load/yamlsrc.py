@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,6 +30,7 @@ import yaml
 
 from coursekit.diagnostics import FatalSourceError, Loc, Report
 from coursekit.load import codes, yamlerrors
+from coursekit.load.sources import CONTROL_RE
 
 
 class YMap(dict):
@@ -118,7 +118,7 @@ def _make_loader(file: str, line_offset: int):
                 ) from None
             if isinstance(value, str) and (bad := CONTROL_RE.search(value)):
                 raise FatalSourceError(
-                    codes.YAML_SYNTAX,
+                    codes.CONTROL_CHAR,
                     f"the value contains the control character U+{ord(bad.group()):04X}, which Open edX cannot show",
                     mark_loc(node.start_mark),
                     "remove the escape (such as \\x00 or \\v) from the quoted value",
@@ -138,9 +138,6 @@ def _make_loader(file: str, line_offset: int):
     LineLoader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
     return LineLoader
 
-
-# C0 controls other than tab, line feed and carriage return; DEL; C1 controls. Not allowed in XML 1.0 text.
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _TAG_NAMES = {"!!int": "whole number", "!!float": "number", "!!bool": "true/false value",
               "!!timestamp": "date", "!!binary": "base64 value", "!!null": "empty value"}

@@ -3,7 +3,9 @@
 What: a link whose address cannot work: `http:/example.org` or `https://`
 without a host, a host without a domain (`https://hankinnat`), spaces or
 invalid characters in the host, an unknown scheme (`htps://`, `hhtp://`),
-`javascript:` links, or a `mailto:` without an address.
+`javascript:`, `vbscript:` or `data:` links in raw HTML, or a `mailto:`
+without an address. (In Markdown, `javascript:`, `vbscript:` and `data:`
+links stop the build as E020.)
 
 Why: the browser cannot open such a link; learners get an error page.
 
@@ -42,8 +44,8 @@ def problem(url: str) -> str | None:
     if not match:
         return None
     scheme = match.group(1).lower()
-    if scheme == "javascript":
-        return "is a javascript: link; Open edX removes scripts"
+    if scheme in ("javascript", "vbscript", "data"):
+        return f"is a {scheme}: link; Open edX removes scripts and embedded data"
     if scheme not in KNOWN_SCHEMES:
         near = difflib.get_close_matches(scheme, ["https", "http", "mailto"], n=1, cutoff=0.5)
         return f"has an unknown scheme {scheme!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
