@@ -39,7 +39,7 @@ def resolve_all(ctx: LoadContext) -> None:
             ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
         for line, col, message, hint in mdcheck.unclosed_html(tokens, lines):
             ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
-        for line, col, message, hint in mdcheck.footnotes(tokens):
+        for line, col, message, hint in mdcheck.footnotes(tokens, lines):
             ctx.report.add(codes.FOOTNOTE, message, _at(text, line, col), hint)
         for found in markdown.find_links(text.text, tokens):
             col = found.col if found.line else text.loc.col + found.col - 1
@@ -57,6 +57,7 @@ def _at(text: MdText, line: int, col: int) -> Loc:
 
 
 def _unsafe(href: str, loc: Loc) -> None:
+    href = unquote(href)  # markdown-it writes C:\\x as C:%5Cx
     scheme = href.split(":", 1)[0].strip().lower() if SCHEME_RE.match(href.strip()) else ""
     if scheme in UNSAFE_SCHEMES:
         raise FatalSourceError(codes.UNSAFE_LINK, f"a {scheme}: link is not allowed", loc,

@@ -24,7 +24,8 @@ VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "l
 # Elements a browser closes by itself where the next one starts; unclosed, they swallow nothing.
 SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "colgroup"})
 FOOTNOTE_REF_RE = re.compile(r"\[\^([^\]\s]+)\]")
-FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+FOOTNOTE_DEF_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
+COMPONENT_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*\{")
 
 
 def unclosed_fences(tokens: list[Token], lines: list[str]) -> Iterator[Problem]:
@@ -40,11 +41,24 @@ def unclosed_fences(tokens: list[Token], lines: list[str]) -> Iterator[Problem]:
                    f"add a line with {marker} where the block should end")
 
 
+def component_fence_runs_on(tok: Token) -> Iterator[Problem]:
+    """A component fence whose body holds the opening of the next component: its own closing line is missing."""
+    if not tok.map:
+        return
+    for n, line in enumerate(tok.content.split("\n"), start=1):
+        if COMPONENT_FENCE_RE.match(line):
+            yield (tok.map[0], 1, f"this {tok.markup}{tok.info.strip()} block is not closed before the next "
+                   f"component starts {n} line(s) below", f"add a line with {tok.markup} at the end of this block")
+            return
+
+
 class _Tags(HTMLParser):
-    def __init__(self) -> None:
+    """Start and end tags of one piece of raw HTML, kept on a stack shared by the pieces of a text."""
+
+    def __init__(self, stack: list[tuple[str, int]], base: int) -> None:
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, int]] = []  # (tag, 0-based line in the fed text)
-        self.base = 0
+        self.stack = stack  # (tag, 0-based line in the text)
+        self.base = base
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag not in VOID:
@@ -62,7 +76,7 @@ class _Tags(HTMLParser):
 
 def unclosed_html(tokens: list[Token], lines: list[str]) -> Iterator[Problem]:
     """Raw HTML elements opened in this text and never closed in it."""
-    parser = _Tags()
+    stack: list[tuple[str, int]] = []
     for tok in tokens:
         pieces: list[tuple[str, int]] = []
         if tok.type == "html_block" and tok.map:
@@ -74,9 +88,8 @@ def unclosed_html(tokens: list[Token], lines: list[str]) -> Iterator[Problem]:
                 yield (line, 1, "this HTML comment `<!--` is never closed, so the rest of the text is hidden",
                        "end the comment with -->")
                 continue
-            parser.base = line
-            parser.feed(content)
-    for tag, line in parser.stack:
+            _Tags(stack, line).feed(content)
+    for tag, line in stack:
         if tag in SELF_CLOSING:
             continue
         yield (line, 1, f"the raw HTML element <{tag}> opened here is never closed, so the Markdown after it "
@@ -84,12 +97,15 @@ def unclosed_html(tokens: list[Token], lines: list[str]) -> Iterator[Problem]:
                "between the HTML and the Markdown")
 
 
-def footnotes(tokens: list[Token]) -> Iterator[Problem]:
+def footnotes(tokens: list[Token], lines: list[str]) -> Iterator[Problem]:
+    code = {n for tok in tokens if tok.type in ("fence", "code_block") and tok.map for n in range(*tok.map)}
     defined: dict[str, int] = {}
+    for n, line in enumerate(lines):
+        match = FOOTNOTE_DEF_RE.match(line)
+        if match and n not in code:
+            defined.setdefault(match.group(1), n)
     referenced: set[str] = set()
     for tok in tokens:
-        if tok.type == "footnote_reference_open" and tok.map:
-            defined.setdefault(str(tok.meta.get("label", "")), tok.map[0])
         if tok.type != "inline" or not tok.children or not tok.map:
             continue
         for child in tok.children:

@@ -150,9 +150,12 @@ def _split_units(
                                "deep (lists in lists or quotes in quotes); the rest would be lost",
                                Loc(rel, body_line + (err.line or 0)), "flatten the list or the quotes here") from None
     lines = body.split("\n")
-    for line, col, message, hint in mdcheck.unclosed_fences(
-            [t for t in tokens if t.type == "fence" and COMPONENT_INFO_RE.match(t.info.strip())], lines):
+    component_fences = [t for t in tokens if t.type == "fence" and COMPONENT_INFO_RE.match(t.info.strip())]
+    for line, col, message, hint in mdcheck.unclosed_fences(component_fences, lines):
         ctx.report.add(codes.UNCLOSED, message, Loc(rel, body_line + line, col), hint)
+    for tok in component_fences:
+        for line, col, message, hint in mdcheck.component_fence_runs_on(tok):
+            ctx.report.add(codes.UNCLOSED, message, Loc(rel, body_line + line, col), hint)
     heads: list[tuple[int, str]] = []  # (line index, raw heading text)
     fences: list[tuple[int, int, str, str]] = []  # (start, end, name, content)
     for tok in tokens:

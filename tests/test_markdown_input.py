@@ -1,0 +1,176 @@
+"""Markdown the parser would swallow or drop: each case is a located error; what is supported reaches the archive.
+
+Bad cases run through `build` and `lint --format json`: exit 1, the exact
+file:line and code, a `fix:`, no traceback, valid JSON, nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FEATURE
+from coursekit.cli import main
+
+INTRO = "01-basics/01-intro.md"
+PROBLEMS = "01-basics/02-problems.md"
+SECOND_UNIT = "## Toinen yksikkö\n"
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    target = tmp_path / "course_src"
+    shutil.copytree(FEATURE, target)
+    return target
+
+
+def edit(src: Path, rel: str, old: str | bytes, new: str | bytes) -> None:
+    path = src / rel
+    data = path.read_bytes()
+    old_b = old.encode() if isinstance(old, str) else old
+    new_b = new.encode() if isinstance(new, str) else new
+    assert data.count(old_b) == 1, f"{old!r} must occur once in {rel}"
+    path.write_bytes(data.replace(old_b, new_b))
+
+
+@dataclass(frozen=True)
+class Bad:
+    name: str
+    file: str
+    old: str | bytes
+    new: str | bytes
+    where: str  # "file:line:" or "file:line:col" of the error
+    code: str
+    says: str
+
+
+def deep_list(levels: int) -> str:
+    return "".join("  " * i + f"- taso{i}\n" for i in range(levels)) + "\n"
+
+
+BAD = [
+    Bad("list-25-deep", INTRO, SECOND_UNIT, deep_list(25) + SECOND_UNIT, f"{INTRO}:49:", "E017",
+        "nested more than 20 levels deep"),
+    Bad("blockquote-45-deep", INTRO, SECOND_UNIT, ">" * 45 + " sisin teksti\n\n" + SECOND_UNIT, f"{INTRO}:30:",
+        "E017", "nested more than 20 levels deep"),
+    Bad("unclosed-code-fence", INTRO, '```python\nprint("ordinary code block, shown to learners")\n```\n',
+        '```python\nprint("ordinary code block, shown to learners")\n', f"{INTRO}:26:", "E018",
+        "fence is never closed"),
+    Bad("unclosed-component-fence", PROBLEMS, "weight: 2\n```\n", "weight: 2\n", f"{PROBLEMS}:13:", "E018",
+        "block is not closed before the next component starts 28 line(s) below"),
+    Bad("unclosed-last-component-fence", PROBLEMS, "file: quiz.yaml\n```", "file: quiz.yaml\n", f"{PROBLEMS}:107:",
+        "E018", "fence is never closed"),
+    Bad("unclosed-comment", INTRO, "Lisää tekstiä.", "<!-- luonnos\n\nLisää tekstiä.", f"{INTRO}:34:", "E018",
+        "HTML comment `<!--` is never closed"),
+    Bad("unclosed-div", INTRO, '<div class="note">Raakaa HTML:ää &amp; entiteettejä &nbsp; kuten tämä.</div>',
+        '<div class="note">\nRaakaa **HTML:ää** kuten tämä.', f"{INTRO}:32:", "E018",
+        "element <div> opened here is never closed"),
+    Bad("unclosed-pre", INTRO, "Lisää tekstiä.", "<pre>\nLisää tekstiä.\n\n## Ei yksikkö", f"{INTRO}:34:", "E018",
+        "element <pre> opened here is never closed"),
+    Bad("footnote-without-definition", INTRO, "Lisää tekstiä.", "Lisää tekstiä.[^2]", f"{INTRO}:34:", "E019",
+        "footnote [^2] has no definition in this text block"),
+    Bad("footnote-definition-after-component", PROBLEMS, "Alla on jokainen tehtävätyyppi.",
+        "Alla on jokainen tehtävätyyppi.[^t]", f"{PROBLEMS}:11:", "E019", "footnote [^t] has no definition"),
+    Bad("footnote-never-referenced", INTRO, "Lisää tekstiä.", "Lisää tekstiä.\n\n[^irti]: Ei viittausta.",
+        f"{INTRO}:36:", "E019", "footnote [^irti] is defined but nothing"),
+    Bad("javascript-link", INTRO, "[opas](../static/docs/guide.pdf)", "[opas](javascript:alert(1))",
+        f"{INTRO}:12:", "E020", "a javascript: link is not allowed"),
+    Bad("vbscript-link", INTRO, "[opas](../static/docs/guide.pdf)", "[opas](VBScript:msgbox)",
+        f"{INTRO}:12:", "E020", "a vbscript: link is not allowed"),
+    Bad("data-image", INTRO, "(../static/images/diagram.svg)", "(data:image/png;base64,iVBORw0KGgo=)",
+        f"{INTRO}:10:", "E020", "a data: link is not allowed"),
+    Bad("absolute-home-path", INTRO, "(../static/images/diagram.svg)", "(/home/kirjoittaja/kuvat/diagram.svg)",
+        f"{INTRO}:10:", "E020", "is a path on this computer"),
+    Bad("file-url", INTRO, "[opas](../static/docs/guide.pdf)", "[opas](file:///C:/Users/k/guide.pdf)",
+        f"{INTRO}:12:", "E020", "is a path on this computer"),
+    Bad("windows-path", INTRO, "(../static/images/diagram.svg)", "(C:\\kuvat\\diagram.svg)", f"{INTRO}:10:",
+        "E020", "is a path on this computer"),
+    Bad("nul-byte", INTRO, "Lisää tekstiä.", b"Lis\x00\xc3\xa4\xc3\xa4 teksti\xc3\xa4.", f"{INTRO}:34:4", "E021",
+        "control character U+0000"),
+    Bad("vertical-tab", INTRO, "Tämä on", "Tämä\x0bon", f"{INTRO}:8:5", "E021", "control character U+000B"),
+]
+
+
+def _outputs(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} if out.exists() else {}
+
+
+@pytest.mark.parametrize("case", BAD, ids=[c.name for c in BAD])
+def test_bad_markdown_is_a_located_error(src: Path, tmp_path: Path, case: Bad) -> None:
+    out = tmp_path / "olx_build"
+    assert CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)]).exit_code == 0
+    before = _outputs(out)
+    edit(src, case.file, case.old, case.new)
+
+    result = CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{src}/{case.where}"), result.output
+    assert f" {case.code} error: " in first and case.says in first, result.output
+    assert "    fix: " in result.output
+    assert _outputs(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp")]
+
+    lint = CliRunner().invoke(main, ["lint", "--source", str(src), "--no-olx", "--format", "json"])
+    assert lint.exit_code == 1, lint.output
+    found = [f for f in json.loads(lint.output)["findings"] if f["code"] == case.code and case.says in f["message"]]
+    assert found and found[0]["hint"]
+
+
+def _html(out: Path) -> str:
+    (archive,) = out.glob("*.tar.gz")
+    with tarfile.open(archive) as tar:
+        return "\n".join(tar.extractfile(m).read().decode("utf-8")  # type: ignore[union-attr]
+                         for m in tar.getmembers() if m.isfile() and m.name.endswith((".html", ".xml")))
+
+
+def _build(src: Path, tmp_path: Path) -> str:
+    out = tmp_path / "olx_build"
+    result = CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return _html(out)
+
+
+def test_a_list_twelve_levels_deep_is_kept_whole(src: Path, tmp_path: Path) -> None:
+    edit(src, INTRO, SECOND_UNIT, deep_list(12) + SECOND_UNIT)
+    html = _build(src, tmp_path)
+    assert all(f"taso{i}" in html for i in range(12))
+    assert "Lisää tekstiä." in html and 'display_name="Toinen yksikkö"' in html  # the next unit survives
+
+
+def test_definition_lists(src: Path, tmp_path: Path) -> None:
+    edit(src, INTRO, SECOND_UNIT, "Kynnysarvo\n: Raja, jonka ylittävät hankinnat kilpailutetaan.\n\n"
+         "Pienhankinta\n: Kynnysarvon alittava hankinta.\n\n" + SECOND_UNIT)
+    html = _build(src, tmp_path)
+    assert "<dl>\n<dt>Kynnysarvo</dt>\n<dd>Raja, jonka ylittävät hankinnat kilpailutetaan.</dd>" in html
+    assert "<dt>Pienhankinta</dt>\n<dd>Kynnysarvon alittava hankinta.</dd>" in html
+
+
+def test_math_keeps_mathjax_delimiters(src: Path, tmp_path: Path) -> None:
+    edit(src, INTRO, SECOND_UNIT, "Elinkaarikustannus \\(E = H + \\sum_{t=1}^{n} K_t\\), kun \\(n < 10\\).\n\n"
+         "\\[\nE = 10\\,000 + 2\\,500\n\\]\n\nJa rivissä \\[x^2\\] näin.\n\n" + SECOND_UNIT)
+    edit(src, PROBLEMS, "question: Paljonko on 10 000 + 2 500?", "question: Paljonko on \\(10\\,000 + 2\\,500\\)?")
+    html = _build(src, tmp_path)
+    assert "\\(E = H + \\sum_{t=1}^{n} K_t\\)" in html and "\\(n &lt; 10\\)" in html
+    assert "<p>\\[\nE = 10\\,000 + 2\\,500\n\\]</p>" in html
+    assert "Ja rivissä \\[x^2\\] näin." in html
+    assert "Paljonko on \\(10\\,000 + 2\\,500\\)?" in html
+
+
+def test_footnote_defined_after_a_component(src: Path, tmp_path: Path) -> None:
+    edit(src, PROBLEMS, "Alla on jokainen tehtävätyyppi.", "Alla on jokainen tehtävätyyppi.[^t]")
+    edit(src, PROBLEMS, "weight: 2\n```\n", "weight: 2\n```\n\n[^t]: Tehtävät ovat harjoituksia.\n")
+    result = CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if " error: " in line]
+    assert errors[0].startswith(f"{src}/{PROBLEMS}:11:1: E019 error: footnote [^t] has no definition")
+    assert errors[1].startswith(f"{src}/{PROBLEMS}:42:1: E019 error: footnote [^t] is defined but nothing")
+    assert "before the next component" in result.output
