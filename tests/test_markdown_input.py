@@ -56,9 +56,9 @@ def deep_list(levels: int) -> str:
 
 BAD = [
     Bad("list-25-deep", INTRO, SECOND_UNIT, deep_list(25) + SECOND_UNIT, f"{INTRO}:49:", "E017",
-        "nested more than 20 levels deep"),
+        "lists more than 20 levels inside each other"),
     Bad("blockquote-45-deep", INTRO, SECOND_UNIT, ">" * 45 + " sisin teksti\n\n" + SECOND_UNIT, f"{INTRO}:30:",
-        "E017", "nested more than 20 levels deep"),
+        "E017", "lists more than 20 levels inside each other"),
     Bad("unclosed-code-fence", INTRO, '```python\nprint("ordinary code block, shown to learners")\n```\n',
         '```python\nprint("ordinary code block, shown to learners")\n', f"{INTRO}:26:", "E018",
         "fence is never closed"),

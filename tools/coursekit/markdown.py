@@ -30,6 +30,8 @@ from mdit_py_plugins.texmath import texmath_plugin
 
 MAX_DEPTH = 40  # levels of nesting (a list item inside a list counts two); markdown-it stops at its maxNesting
 _PARSER_NESTING = MAX_DEPTH + 20
+TOO_DEEP_MESSAGE = (f"the text is nested too deeply (lists more than {MAX_DEPTH // 2} levels inside each other, or "
+                    f"quotes more than {MAX_DEPTH}); the rest of it would be lost")
 
 
 class TooDeep(Exception):

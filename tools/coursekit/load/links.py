@@ -30,8 +30,7 @@ def resolve_all(ctx: LoadContext) -> None:
         try:
             tokens = markdown.parse(text.text)
         except markdown.TooDeep as err:
-            ctx.report.add(codes.TOO_DEEP, f"the text is nested more than {markdown.MAX_DEPTH // 2} levels deep "
-                           "(lists in lists or quotes in quotes); the rest would be lost",
+            ctx.report.add(codes.TOO_DEEP, markdown.TOO_DEEP_MESSAGE,
                            _at(text, err.line or 0, 1), "flatten the list or the quotes here")
             continue
         lines = text.text.split("\n")

@@ -146,8 +146,7 @@ def _split_units(
     try:
         tokens = markdown.block_tokens(body)
     except markdown.TooDeep as err:
-        raise FatalSourceError(codes.TOO_DEEP, f"the text is nested more than {markdown.MAX_DEPTH // 2} levels "
-                               "deep (lists in lists or quotes in quotes); the rest would be lost",
+        raise FatalSourceError(codes.TOO_DEEP, markdown.TOO_DEEP_MESSAGE,
                                Loc(rel, body_line + (err.line or 0)), "flatten the list or the quotes here") from None
     lines = body.split("\n")
     component_fences = [t for t in tokens if t.type == "fence" and COMPONENT_INFO_RE.match(t.info.strip())]
