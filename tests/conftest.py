@@ -42,3 +42,36 @@ def parse_xml(path: Path) -> etree._Element:
 def archive_members(path: Path) -> list[tarfile.TarInfo]:
     with tarfile.open(path, "r:gz") as tar:
         return tar.getmembers()
+
+
+def build_fails_at(src: Path, out: Path, mutate, where: str, code: str, says: str, fix: str = "") -> None:
+    """Build ``src`` (must pass), ``mutate()`` it, build again: the first line must be the located error.
+
+    Also: exit 1, no traceback, a `fix:`, the earlier output untouched, no temporary folder, and
+    `lint --format json` reports the same finding as valid JSON.
+    """
+    from click.testing import CliRunner
+
+    from coursekit.cli import main
+
+    def outputs() -> dict[Path, bytes]:
+        return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} if out.exists() else {}
+
+    assert CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)]).exit_code == 0
+    before = outputs()
+    mutate()
+    result = CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{src}/{where}"), result.output
+    assert f" {code} error: " in first and says in first, result.output
+    assert "    fix: " in result.output and fix in result.output
+    assert outputs() == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp")]
+
+    lint = CliRunner().invoke(main, ["lint", "--source", str(src), "--no-olx", "--format", "json"])
+    assert lint.exit_code == 1, lint.output
+    found = [f for f in json.loads(lint.output)["findings"] if f["code"] == code and says in f["message"]]
+    assert found and found[0]["hint"], lint.output

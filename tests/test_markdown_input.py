@@ -6,7 +6,6 @@ file:line and code, a `fix:`, no traceback, valid JSON, nothing written.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tarfile
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FEATURE
+from conftest import FEATURE, build_fails_at
 from coursekit.cli import main
 
 INTRO = "01-basics/01-intro.md"
@@ -97,32 +96,10 @@ BAD = [
 ]
 
 
-def _outputs(out: Path) -> dict[Path, bytes]:
-    return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} if out.exists() else {}
-
-
 @pytest.mark.parametrize("case", BAD, ids=[c.name for c in BAD])
 def test_bad_markdown_is_a_located_error(src: Path, tmp_path: Path, case: Bad) -> None:
-    out = tmp_path / "olx_build"
-    assert CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)]).exit_code == 0
-    before = _outputs(out)
-    edit(src, case.file, case.old, case.new)
-
-    result = CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)])
-    assert result.exit_code == 1, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    first = result.output.splitlines()[0]
-    assert first.startswith(f"{src}/{case.where}"), result.output
-    assert f" {case.code} error: " in first and case.says in first, result.output
-    assert "    fix: " in result.output
-    assert _outputs(out) == before
-    assert not [p for p in out.iterdir() if p.name.startswith(".tmp")]
-
-    lint = CliRunner().invoke(main, ["lint", "--source", str(src), "--no-olx", "--format", "json"])
-    assert lint.exit_code == 1, lint.output
-    found = [f for f in json.loads(lint.output)["findings"] if f["code"] == case.code and case.says in f["message"]]
-    assert found and found[0]["hint"]
+    build_fails_at(src, tmp_path / "olx_build", lambda: edit(src, case.file, case.old, case.new), case.where,
+                   case.code, case.says)
 
 
 def _html(out: Path) -> str:
