@@ -58,6 +58,8 @@ BAD = [
         "lists more than 20 levels inside each other"),
     Bad("blockquote-45-deep", INTRO, SECOND_UNIT, ">" * 45 + " sisin teksti\n\n" + SECOND_UNIT, f"{INTRO}:30:",
         "E017", "lists more than 20 levels inside each other"),
+    Bad("blockquote-45-deep-in-a-page", "pages/glossary.md", "Katso myös", "> " * 45 + "sisin\n\nKatso myös",
+        "pages/glossary.md:8:", "E017", "quotes more than 40"),
     Bad("unclosed-code-fence", INTRO, '```python\nprint("ordinary code block, shown to learners")\n```\n',
         '```python\nprint("ordinary code block, shown to learners")\n', f"{INTRO}:26:", "E018",
         "fence is never closed"),
