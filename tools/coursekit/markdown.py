@@ -5,13 +5,16 @@ CommonMark with tables, strikethrough, footnotes, definition lists and math
 rewritten at render time from a mapping the emitter supplies, so the
 loader's resolution is the single truth.
 
-Math is written as Open edX's MathJax reads it: ``\\(...\\)`` inline and
-``\\[...\\]`` on lines of its own; both reach the HTML with their delimiters
-and the TeX escaped, never eaten by CommonMark's backslash escapes.
+Math is written as Open edX's MathJax reads it: ``\\(...\\)`` or
+``[mathjax inline]...[/mathjax inline]`` inline, ``\\[...\\]`` or
+``[mathjax]...[/mathjax]`` for display. The delimiters and the TeX reach the
+HTML as written (TeX HTML-escaped), never eaten by CommonMark's backslash
+escapes; an opening delimiter without its closing one becomes a
+``math_unclosed`` token, which the loader reports.
 
-Text nested deeper than :data:`MAX_DEPTH` (lists in lists, quotes in quotes)
-raises :class:`TooDeep` with its line: markdown-it would otherwise drop the
-rest of the text silently.
+Text nested :data:`MAX_DEPTH` levels deep (lists in lists, quotes in quotes)
+becomes a hidden ``too_deep`` token at its line, which the loader reports:
+markdown-it would otherwise drop the rest of the text silently.
 """
 
 from __future__ import annotations
@@ -23,62 +26,101 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.texmath import texmath_plugin
 
-MAX_DEPTH = 40  # levels of nesting (a list item inside a list counts two); markdown-it stops at its maxNesting
-_PARSER_NESTING = MAX_DEPTH + 20
+MAX_DEPTH = 40  # levels of nesting (a list item inside a list counts two)
+_PARSER_NESTING = MAX_DEPTH + 20  # markdown-it's own limit, never reached: the guards stop first
 TOO_DEEP_MESSAGE = (f"the text is nested too deeply (lists more than {MAX_DEPTH // 2} levels inside each other, or "
                     f"quotes more than {MAX_DEPTH}); the rest of it would be lost")
+# Open edX's MathJax delimiters (opening, closing); the display ones may also stand on lines of their own.
+MATH_INLINE = (("\\(", "\\)"), ("\\[", "\\]"), ("[mathjax inline]", "[/mathjax inline]"), ("[mathjax]", "[/mathjax]"))
+MATH_DISPLAY = (("\\[", "\\]"), ("[mathjax]", "[/mathjax]"))
 
 
 class TooDeep(Exception):
-    """Markdown nested deeper than coursekit keeps; ``line`` is 0-based in the parsed text (None: unknown)."""
-
-    def __init__(self, line: int | None) -> None:
-        super().__init__("Markdown nested too deeply")
-        self.line = line
+    """Not raised since too-deep text became a ``too_deep`` token; kept for callers that still catch it."""
 
 
-def _block_guard(state, start_line: int, _end_line: int, _silent: bool) -> bool:
-    if state.level >= MAX_DEPTH:
-        raise TooDeep(start_line)
-    return False
-
-
-def _inline_guard(state, _silent: bool) -> bool:
-    if state.level >= MAX_DEPTH:
-        raise TooDeep(None)
-    return False
-
-
-def _display_math_inline(state, silent: bool) -> bool:
-    """``\\[...\\]`` inside a paragraph: MathJax shows it as display math, so keep it whole."""
-    if not state.src.startswith("\\[", state.pos):
+def _block_guard(state: StateBlock, start_line: int, _end_line: int, silent: bool) -> bool:
+    """At the depth limit, mark the line and step over it; the lines after it keep their own structure."""
+    if state.level < MAX_DEPTH or silent:
         return False
-    end = state.src.find("\\]", state.pos + 2)
-    if end < 0:
-        return False
-    if not silent:
-        token = state.push("math_display_inline", "", 0)
-        token.content = state.src[state.pos + 2:end]
-    state.pos = end + 2
+    token = state.push("too_deep", "", 0)
+    token.map, token.hidden = [start_line, start_line + 1], True
+    state.line = start_line + 1
     return True
 
 
-def _math_display_inline(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
-    return f"\\[{escapeHtml(tokens[idx].content)}\\]"
+def _inline_guard(state: StateInline, silent: bool) -> bool:
+    """Bound the recursion of link-label scanning (``[[[[...``); the text stays as it is written."""
+    if state.level < MAX_DEPTH:
+        return False
+    if not silent:
+        state.push("too_deep", "", 0).hidden = True
+    state.pos = state.posMax
+    return True
 
 
-def _math_inline(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
-    return f"\\({escapeHtml(tokens[idx].content)}\\)"
+def _math_inline(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    for opening, closing in MATH_INLINE:
+        if not src.startswith(opening, pos):
+            continue
+        start = pos + len(opening)
+        end = src.find(closing, start)
+        if not silent:
+            token = state.push("math_inline" if end >= 0 else "math_unclosed", "", 0)
+            token.markup, token.info = opening, closing
+            token.content = src[start:end] if end >= 0 else opening
+        state.pos = end + len(closing) if end >= 0 else start
+        return True
+    return False
 
 
-def _math_block(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
-    tag = f" \\tag{{{escapeHtml(tokens[idx].info)}}}" if tokens[idx].type == "math_block_eqno" else ""
-    return f"<p>\\[{escapeHtml(tokens[idx].content)}{tag}\\]</p>\n"
+def _math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """Display math starting a block; it ends on the line whose closing delimiter is followed by nothing."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    first = state.src[state.bMarks[start_line] + state.tShift[start_line]:state.eMarks[start_line]]
+    pair = next(((o, c) for o, c in MATH_DISPLAY if first.startswith(o)), None)
+    if pair is None:
+        return False
+    opening, closing = pair
+    line = start_line
+    while line < end_line:
+        if line > start_line and (state.isEmpty(line) or state.sCount[line] < state.blkIndent):
+            return False  # no blank line inside a formula: left to the paragraph (and its checks)
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+        at = text.find(closing, len(opening) if line == start_line else 0)
+        if at >= 0:
+            if text[at + len(closing):].strip():
+                return False  # text after the formula: the paragraph keeps it, with the formula inline
+            break
+        line += 1
+    else:
+        return False
+    if not silent:
+        body = state.getLines(start_line, line + 1, state.blkIndent, False).strip()
+        token = state.push("math_block", "", 0)
+        token.block, token.map = True, [start_line, line + 1]
+        token.markup, token.info = opening, closing
+        token.content = body[len(opening):body.rfind(closing)]
+    state.line = line + 1
+    return True
+
+
+def _render_math(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+    tok = tokens[idx]
+    math = f"{tok.markup}{escapeHtml(tok.content)}{tok.info}"
+    return f"<p>{math}</p>\n" if tok.type == "math_block" else math
+
+
+def _render_literal(self: RendererHTML, tokens: list[Token], idx: int, options, env) -> str:
+    return escapeHtml(tokens[idx].content)
 
 
 def _rewrite(attr: str):
@@ -106,17 +148,16 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
-    md.use(texmath_plugin, delimiters="brackets")
     md.block.ruler.before("table", "depth_guard", _block_guard)
+    md.block.ruler.before("fence", "math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote"]})
     md.inline.ruler.before("text", "depth_guard", _inline_guard)
-    md.inline.ruler.before("escape", "math_display_inline", _display_math_inline)
+    md.inline.ruler.before("escape", "math_inline", _math_inline)
     md.validateLink = lambda _url: True  # unsafe targets are load errors (E020), not text to show learners
     md.add_render_rule("link_open", _rewrite("href"))
     md.add_render_rule("image", _rewrite("src"))
-    md.add_render_rule("math_inline", _math_inline)
-    md.add_render_rule("math_block", _math_block)
-    md.add_render_rule("math_display_inline", _math_display_inline)
-    md.add_render_rule("math_block_eqno", _math_block)
+    md.add_render_rule("math_inline", _render_math)
+    md.add_render_rule("math_block", _render_math)
+    md.add_render_rule("math_unclosed", _render_literal)
     return md
 
 

@@ -27,14 +27,13 @@ MACHINE_ROOTS = ("/home/", "/Users/", "/root/", "/tmp/", "/mnt/", "/media/", "/v
 
 def resolve_all(ctx: LoadContext) -> None:
     for text, base_file in ctx.texts:
-        try:
-            tokens = markdown.parse(text.text)
-        except markdown.TooDeep as err:
-            ctx.report.add(codes.TOO_DEEP, markdown.TOO_DEEP_MESSAGE,
-                           _at(text, err.line or 0, 1), "flatten the list or the quotes here")
-            continue
+        tokens = markdown.parse(text.text)
         lines = text.text.split("\n")
+        for line, col, message, hint in mdcheck.too_deep(tokens):
+            ctx.report.add(codes.TOO_DEEP, message, _at(text, line, col), hint)
         for line, col, message, hint in mdcheck.unclosed_fences(tokens, lines):
+            ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
+        for line, col, message, hint in mdcheck.unclosed_math(tokens, lines):
             ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
         for line, col, message, hint in mdcheck.unclosed_html(tokens, lines):
             ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)

@@ -143,11 +143,10 @@ def _split_units(
     ctx: LoadContext, sub: Subsection, section: Section, body: str, body_line: int, settings: dict[str, object]
 ) -> list[Unit]:
     rel = sub.file
-    try:
-        tokens = markdown.block_tokens(body)
-    except markdown.TooDeep as err:
-        raise FatalSourceError(codes.TOO_DEEP, markdown.TOO_DEEP_MESSAGE,
-                               Loc(rel, body_line + (err.line or 0)), "flatten the list or the quotes here") from None
+    tokens = markdown.block_tokens(body)
+    deep = next(mdcheck.too_deep(tokens), None)
+    if deep:
+        raise FatalSourceError(codes.TOO_DEEP, deep[2], Loc(rel, body_line + deep[0]), deep[3])
     lines = body.split("\n")
     component_fences = [t for t in tokens if t.type == "fence" and COMPONENT_INFO_RE.match(t.info.strip())]
     for line, col, message, hint in mdcheck.unclosed_fences(component_fences, lines):
