@@ -180,7 +180,8 @@ def test_markdown_between_html_tags_with_blank_lines_is_fine(src: Path, tmp_path
 
 
 def test_open_edx_absolute_paths_still_work(src: Path, tmp_path: Path) -> None:
-    edit(src, INTRO, "[opas](../static/docs/guide.pdf)", "[opas](/static/docs/guide.pdf) [tervetuloa](/jump_to_id/welcome)")
+    edit(src, INTRO, "[opas](../static/docs/guide.pdf)",
+         "[opas](/static/docs/guide.pdf) [tervetuloa](/jump_to_id/welcome)")
     html = _build(src, tmp_path)
     assert 'href="/static/docs_guide.pdf"' in html and 'href="/jump_to_id/welcome"' in html
 
