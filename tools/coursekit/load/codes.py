@@ -102,12 +102,16 @@ Why: the Markdown parser stops at its nesting limit and drops the rest of
 the text without a word; coursekit stops instead.
 Fix: flatten the list or the quotes; split the text into several lists."""),
     LoadCode("E018", "unclosed-block", """\
-What: a ``` fence, or a raw HTML element (`<div>`, `<pre>`, `<!--`), is
-opened and never closed.
+What: a ``` fence, a raw HTML element (`<div>`, `<pre>`, `<!--`) or a
+formula (`\\(`, `\\[`, `[mathjax]`) is opened and never closed; or Markdown
+is written directly inside a raw HTML block (on the lines right after
+`<div>`, with no blank line between).
 Why: everything after it would be swallowed: shown as code, hidden in a
-comment, or left as raw text instead of Markdown.
+comment, or left as raw text instead of Markdown; a formula would lose its
+backslashes and not be shown as math.
 Example: `<div class="huom">` with no `</div>` later in the same text.
-Fix: close it (```, `</div>`, `-->`) where it should end."""),
+Fix: close it (```, `</div>`, `-->`, `\\)`) where it should end; leave a
+blank line between HTML tags and the Markdown inside them."""),
     LoadCode("E019", "footnote", """\
 What: a footnote reference `[^2]` with no `[^2]: ...` definition in the same
 text block, or a definition that nothing refers to.
