@@ -651,12 +651,22 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(parts.path)
         query = parse_qs(parts.query)
         self._status = 0
+        self._log = (method, path, query)
+        self._logged = False
         try:
             self.app.handle(self, self.service, method, path, query)
         except Exception:
             traceback.print_exc()
             if not self._status and not self._reset:
                 self.send(500, DJANGO_500, "text/html")
+        self._record()
+
+    def _record(self) -> None:
+        """Log the request once, before its response goes out, so a test never looks before it is there."""
+        if self._logged:
+            return
+        self._logged = True
+        method, path, query = self._log
         auth = self.headers.get("Authorization", "").split(" ", 1)[0]
         with self.app.lock:
             self.app.requests.append(RequestLog(self.service, method, path, query, self._status, auth))
@@ -697,6 +707,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
         self._status = status
+        self._record()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
