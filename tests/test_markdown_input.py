@@ -55,11 +55,11 @@ def deep_list(levels: int) -> str:
 
 BAD = [
     Bad("list-25-deep", INTRO, SECOND_UNIT, deep_list(25) + SECOND_UNIT, f"{INTRO}:49:", "E017",
-        "lists more than 20 levels inside each other"),
+        "lists 20 or more levels inside each other"),
     Bad("blockquote-45-deep", INTRO, SECOND_UNIT, ">" * 45 + " sisin teksti\n\n" + SECOND_UNIT, f"{INTRO}:30:",
-        "E017", "lists more than 20 levels inside each other"),
+        "E017", "lists 20 or more levels inside each other"),
     Bad("blockquote-45-deep-in-a-page", "pages/glossary.md", "Katso myös", "> " * 45 + "sisin\n\nKatso myös",
-        "pages/glossary.md:8:", "E017", "quotes more than 40"),
+        "pages/glossary.md:8:", "E017", "quotes 40 or more"),
     Bad("unclosed-code-fence", INTRO, '```python\nprint("ordinary code block, shown to learners")\n```\n',
         '```python\nprint("ordinary code block, shown to learners")\n', f"{INTRO}:26:", "E018",
         "fence is never closed"),

@@ -34,15 +34,11 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 MAX_DEPTH = 40  # levels of nesting (a list item inside a list counts two)
 _PARSER_NESTING = MAX_DEPTH + 20  # markdown-it's own limit, never reached: the guards stop first
-TOO_DEEP_MESSAGE = (f"the text is nested too deeply (lists more than {MAX_DEPTH // 2} levels inside each other, or "
-                    f"quotes more than {MAX_DEPTH}); the rest of it would be lost")
+TOO_DEEP_MESSAGE = (f"the text is nested too deeply (lists {MAX_DEPTH // 2} or more levels inside each other, or "
+                    f"quotes {MAX_DEPTH} or more); the rest of it would be lost")
 # Open edX's MathJax delimiters (opening, closing); the display ones may also stand on lines of their own.
 MATH_INLINE = (("\\(", "\\)"), ("\\[", "\\]"), ("[mathjax inline]", "[/mathjax inline]"), ("[mathjax]", "[/mathjax]"))
 MATH_DISPLAY = (("\\[", "\\]"), ("[mathjax]", "[/mathjax]"))
-
-
-class TooDeep(Exception):
-    """Not raised since too-deep text became a ``too_deep`` token; kept for callers that still catch it."""
 
 
 def _block_guard(state: StateBlock, start_line: int, _end_line: int, silent: bool) -> bool:

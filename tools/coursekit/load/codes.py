@@ -96,8 +96,8 @@ name in `default_run` or in `--run` that course.yaml does not define.
 (An assignment type in `graded:` that the grading policy lacks is G201.)
 Fix: use a name defined in course.yaml."""),
     LoadCode("E017", "nesting-too-deep", """\
-What: Markdown nested deeper than coursekit keeps: lists more than 20 levels
-inside each other, or quotes more than 40.
+What: Markdown nested deeper than coursekit keeps: lists 20 or more levels
+inside each other, or quotes 40 or more.
 Why: the Markdown parser stops at its nesting limit and drops the rest of
 the text without a word; coursekit stops instead.
 Fix: flatten the list or the quotes; split the text into several lists."""),
