@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,38 @@ KEINO = ROOT / "course_src"
 @pytest.fixture
 def feature_src() -> Path:
     return FEATURE
+
+
+@pytest.fixture
+def src(tmp_path: Path) -> Path:
+    """A copy of the feature fixture to break."""
+    target = tmp_path / "course_src"
+    shutil.copytree(FEATURE, target)
+    return target
+
+
+def edit(src: Path, rel: str, old: str | bytes, new: str | bytes) -> None:
+    """Replace ``old`` (which must occur exactly once) with ``new`` in ``src/rel``."""
+    path = src / rel
+    data = path.read_bytes()
+    old_b = old.encode() if isinstance(old, str) else old
+    new_b = new.encode() if isinstance(new, str) else new
+    assert data.count(old_b) == 1, f"{old!r} must occur once in {rel}"
+    path.write_bytes(data.replace(old_b, new_b))
+
+
+@dataclass(frozen=True)
+class Bad:
+    """One bad-input case: this edit makes the build fail first at ``where`` with ``code`` and ``says``."""
+
+    name: str
+    file: str
+    old: str | bytes
+    new: str | bytes
+    where: str  # "file:line:" or "file:line:col"
+    code: str
+    says: str  # words the message must contain
+    fix: str = ""  # words the fix must contain
 
 
 def olxcleaner_findings(tree: Path, run: str, min_level: str = "ERROR") -> list[str]:
@@ -75,3 +109,17 @@ def build_fails_at(src: Path, out: Path, mutate, where: str, code: str, says: st
     assert lint.exit_code == 1, lint.output
     found = [f for f in json.loads(lint.output)["findings"] if f["code"] == code and says in f["message"]]
     assert found and found[0]["hint"], lint.output
+
+
+def built_html(src: Path, out: Path) -> str:
+    """Build ``src`` into ``out`` (it must pass) and return the text of every .html and .xml file in the archive."""
+    from click.testing import CliRunner
+
+    from coursekit.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (archive,) = out.glob("*.tar.gz")
+    with tarfile.open(archive) as tar:
+        return "\n".join(tar.extractfile(m).read().decode("utf-8")  # type: ignore[union-attr]
+                         for m in tar.getmembers() if m.isfile() and m.name.endswith((".html", ".xml")))

@@ -8,49 +8,18 @@ block, exact lines inside multi-line paragraphs, and texts from YAML.
 
 from __future__ import annotations
 
-import shutil
-import tarfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FEATURE, build_fails_at
+from conftest import Bad, build_fails_at, built_html, edit
 from coursekit.cli import main
 
 INTRO = "01-basics/01-intro.md"
 PROBLEMS = "01-basics/02-problems.md"
 GLOSSARY = "pages/glossary.md"
 SECOND_UNIT = "## Toinen yksikkö\n"
-
-
-@pytest.fixture
-def src(tmp_path: Path) -> Path:
-    target = tmp_path / "course_src"
-    shutil.copytree(FEATURE, target)
-    return target
-
-
-def edit(src: Path, rel: str, old: str | bytes, new: str | bytes) -> None:
-    path = src / rel
-    data = path.read_bytes()
-    old_b = old.encode() if isinstance(old, str) else old
-    new_b = new.encode() if isinstance(new, str) else new
-    assert data.count(old_b) == 1, f"{old!r} must occur once in {rel}"
-    path.write_bytes(data.replace(old_b, new_b))
-
-
-@dataclass(frozen=True)
-class Bad:
-    name: str
-    file: str
-    old: str | bytes
-    new: str | bytes
-    where: str  # "file:line:col" of the error
-    code: str
-    says: str
-    fix: str
 
 
 BAD = [
@@ -110,18 +79,8 @@ def test_bad_markdown_fails_at_its_line(src: Path, tmp_path: Path, case: Bad) ->
                    case.where, case.code, case.says, case.fix)
 
 
-def _archive_text(out: Path) -> str:
-    (archive,) = out.glob("*.tar.gz")
-    with tarfile.open(archive) as tar:
-        return "\n".join(tar.extractfile(m).read().decode("utf-8")  # type: ignore[union-attr]
-                         for m in tar.getmembers() if m.isfile() and m.name.endswith((".html", ".xml")))
-
-
 def _build(src: Path, tmp_path: Path) -> str:
-    out = tmp_path / "olx_build"
-    result = CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return _archive_text(out)
+    return built_html(src, tmp_path / "olx_build")
 
 
 def test_closed_fences_inside_quotes_and_lists_are_not_errors(src: Path, tmp_path: Path) -> None:

@@ -7,44 +7,16 @@ file:line:col and code, a `fix:`, no traceback, valid JSON, nothing written.
 from __future__ import annotations
 
 import json
-import shutil
 import tarfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import FEATURE, build_fails_at
+from conftest import Bad, build_fails_at, edit
 from coursekit.cli import main
 
 PROBLEMS = "01-basics/02-problems.md"
-
-
-@pytest.fixture
-def src(tmp_path: Path) -> Path:
-    target = tmp_path / "course_src"
-    shutil.copytree(FEATURE, target)
-    return target
-
-
-def edit(src: Path, rel: str, old: str, new: str) -> None:
-    path = src / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@dataclass(frozen=True)
-class Bad:
-    name: str
-    file: str
-    old: str
-    new: str
-    where: str  # "file:line:col" (or "file:line:") of the first error
-    code: str
-    says: str  # words the message must contain
-    fix: str = ""  # words the fix must contain
 
 
 BAD = [
