@@ -58,85 +58,84 @@ class YList(list):
         return self.loc
 
 
-def _make_loader(file: str, line_offset: int):
-    def mark_loc(mark: yaml.Mark) -> Loc:
-        return Loc(file, mark.line + 1 + line_offset, mark.column + 1)
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
+    """The safe loader with locations; one class for every document, ``file`` and ``line_offset`` per loader."""
 
-    class LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
-        yaml_implicit_resolvers = _IMPLICIT_RESOLVERS
+    file = ""
+    line_offset = 0
 
-    def construct_map(loader: LineLoader, node: yaml.MappingNode) -> YMap:
-        loader.flatten_mapping(node)
-        result = YMap()
-        result.loc = mark_loc(node.start_mark)
-        result.key_locs = {}
-        result.value_locs = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                raise FatalSourceError(
-                    codes.YAML_SYNTAX, "a mapping key must be a plain value", mark_loc(key_node.start_mark)
-                ) from None
-            if key in result:
-                first = result.key_locs[key]
-                raise FatalSourceError(
-                    codes.DUPLICATE_KEY,
-                    f"key {key!r} appears twice (first on line {first.line})",
-                    mark_loc(key_node.start_mark),
-                    "remove or rename one of them; YAML would keep only the last",
-                )
-            result[key] = loader.construct_object(value_node, deep=True)
-            result.key_locs[key] = mark_loc(key_node.start_mark)
-            value_loc = mark_loc(value_node.start_mark)
-            if getattr(value_node, "style", None) in ("|", ">"):
-                value_loc = Loc(file, value_loc.line + 1, 1)
-            result.value_locs[key] = value_loc
-        return result
+    def loc(self, mark: yaml.Mark) -> Loc:
+        return Loc(self.file, mark.line + 1 + self.line_offset, mark.column + 1)
 
-    def construct_seq(loader: LineLoader, node: yaml.SequenceNode) -> YList:
-        result = YList(loader.construct_object(child, deep=True) for child in node.value)
-        result.loc = mark_loc(node.start_mark)
-        result.item_locs = [mark_loc(child.start_mark) for child in node.value]
-        return result
 
-    def checked(tag: str, original):
-        short = "!!" + tag.rsplit(":", 1)[-1]
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> YMap:
+    loader.flatten_mapping(node)
+    result = YMap()
+    result.loc = loader.loc(node.start_mark)
+    result.key_locs = {}
+    result.value_locs = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise FatalSourceError(
+                codes.YAML_SYNTAX, "a mapping key must be a plain value", loader.loc(key_node.start_mark)
+            ) from None
+        if key in result:
+            first = result.key_locs[key]
+            raise FatalSourceError(
+                codes.DUPLICATE_KEY,
+                f"key {key!r} appears twice (first on line {first.line})",
+                loader.loc(key_node.start_mark),
+                "remove or rename one of them; YAML would keep only the last",
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_locs[key] = loader.loc(key_node.start_mark)
+        value_loc = loader.loc(value_node.start_mark)
+        if getattr(value_node, "style", None) in ("|", ">"):
+            value_loc = Loc(loader.file, value_loc.line + 1, 1)
+        result.value_locs[key] = value_loc
+    return result
 
-        def construct(loader: LineLoader, node: yaml.Node) -> Any:
-            try:
-                value = original(loader, node)
-            except yaml.MarkedYAMLError:
-                raise
-            except Exception as exc:
-                raise FatalSourceError(
-                    codes.YAML_SYNTAX,
-                    f"`{short} {node.value}` is not a valid {_TAG_NAMES.get(short, short)}{_reason(short, exc)}",
-                    mark_loc(node.start_mark),
-                    f"write a valid value, or remove the `{short}` tag and quote the text",
-                ) from None
-            if isinstance(value, str) and (bad := CONTROL_RE.search(value)):
-                raise FatalSourceError(
-                    codes.CONTROL_CHAR,
-                    f"the value contains the control character U+{ord(bad.group()):04X}, which Open edX cannot show",
-                    mark_loc(node.start_mark),
-                    "remove the escape (such as \\x00 or \\v) from the quoted value",
-                )
-            if tag.endswith(":timestamp"):
-                return str(node.value).strip()  # checked, but kept as text like every other date
-            if tag.endswith((":int", ":float")) and ":" in str(node.value):
-                return str(node.value)  # YAML 1.1 base-60 (``12:30``): keep the text
-            return value
 
-        return construct
+def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> YList:
+    result = YList(loader.construct_object(child, deep=True) for child in node.value)
+    result.loc = loader.loc(node.start_mark)
+    result.item_locs = [loader.loc(child.start_mark) for child in node.value]
+    return result
 
-    for tag, original in list(yaml.SafeLoader.yaml_constructors.items()):
-        if tag and tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-            LineLoader.add_constructor(tag, checked(tag, original))
-    LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
-    LineLoader.add_constructor("tag:yaml.org,2002:seq", construct_seq)
-    return LineLoader
+
+def _checked(tag: str, original):
+    """``original`` (a scalar constructor), turning every failure into a located error."""
+    short = "!!" + tag.rsplit(":", 1)[-1]
+
+    def construct(loader: _LineLoader, node: yaml.Node) -> Any:
+        try:
+            value = original(loader, node)
+        except yaml.MarkedYAMLError:
+            raise
+        except Exception as exc:
+            raise FatalSourceError(
+                codes.YAML_SYNTAX,
+                f"`{short} {node.value}` is not a valid {_TAG_NAMES.get(short, short)}{_reason(short, exc)}",
+                loader.loc(node.start_mark),
+                f"write a valid value, or remove the `{short}` tag and quote the text",
+            ) from None
+        if isinstance(value, str) and (bad := CONTROL_RE.search(value)):
+            raise FatalSourceError(
+                codes.CONTROL_CHAR,
+                f"the value contains the control character U+{ord(bad.group()):04X}, which Open edX cannot show",
+                loader.loc(node.start_mark),
+                "remove the escape (such as \\x00 or \\v) from the quoted value",
+            )
+        if tag.endswith(":timestamp"):
+            return str(node.value).strip()  # checked, but kept as text like every other date
+        if tag.endswith((":int", ":float")) and ":" in str(node.value):
+            return str(node.value)  # YAML 1.1 base-60 (``12:30``): keep the text
+        return value
+
+    return construct
 
 
 _TAG_NAMES = {"!!int": "whole number", "!!float": "number", "!!bool": "true/false value",
@@ -154,7 +153,7 @@ def _reason(short: str, exc: Exception) -> str:
 
 
 def _implicit_resolvers() -> dict[str, list[tuple[str, Any]]]:
-    """The safe loader's implicit types, without timestamps and base-60 numbers."""
+    """The safe loader's implicit types without timestamps: a date stays text until a date is expected."""
     out: dict[str, list[tuple[str, Any]]] = {}
     for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
         kept = [(tag, regexp) for tag, regexp in entries if not tag.endswith(":timestamp")]
@@ -163,14 +162,19 @@ def _implicit_resolvers() -> dict[str, list[tuple[str, Any]]]:
     return out
 
 
-_IMPLICIT_RESOLVERS = _implicit_resolvers()
+_LineLoader.yaml_implicit_resolvers = _implicit_resolvers()
+for _tag, _original in list(yaml.SafeLoader.yaml_constructors.items()):
+    if _tag and _tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        _LineLoader.add_constructor(_tag, _checked(_tag, _original))
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 def load_yaml(text: str, file: str, line_offset: int = 0) -> Any:
     """Parse one YAML document; ``line_offset`` shifts lines for blocks embedded in Markdown."""
-    loader_cls = _make_loader(file, line_offset)
     try:
-        loader = loader_cls(text)
+        loader = _LineLoader(text)
+        loader.file, loader.line_offset = file, line_offset
         try:
             return loader.get_single_data()
         finally:
