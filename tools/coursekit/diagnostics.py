@@ -65,6 +65,11 @@ class Diagnostic:
         return (bool(self.cause), self.loc.file, self.loc.line, self.loc.col, self.code, self.message)
 
 
+def causes(skipped: dict[str, str]) -> str:
+    """The files named in a ``skipped`` map (part not read -> file with the error), for :func:`because`."""
+    return ", ".join(sorted(set(skipped.values())))
+
+
 def because(message: str, cause: str) -> str:
     """``message`` marked as following from the error in the file ``cause`` (if any)."""
     return f"{message} (probably because {cause} could not be read)" if cause else message

@@ -29,7 +29,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from coursekit.diagnostics import Diagnostic, Loc, Severity, because
+from coursekit.diagnostics import Diagnostic, Loc, Severity, because, causes
 from coursekit.model import Course
 
 STAGES = ("model", "prose", "output", "online")
@@ -157,7 +157,7 @@ def run_rules(
     ctx.options = {**config.options, **ctx.options}
     ctx.cache.setdefault("config", config)
     wanted = set(stages)
-    cause = ", ".join(sorted(set(course.skipped.values())))
+    cause = causes(course.skipped)
     out: list[Diagnostic] = []
     for rule in all_rules().values():
         if rule.stage not in wanted:

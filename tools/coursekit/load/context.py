@@ -23,13 +23,11 @@ class LoadContext:
     texts: list[tuple[MdText, str]] = field(default_factory=list)  # (text, file its links are relative to)
     file_ids: dict[str, str] = field(default_factory=dict)  # subsection file -> id
     dir_ids: dict[str, str] = field(default_factory=dict)  # section folder -> id
-    unreadable: set[str] = field(default_factory=set)  # files that failed to load (already reported)
     skipped: dict[str, str] = field(default_factory=dict)  # folder or file not read -> the file with the error
 
     def skip(self, path: str, because: str) -> None:
         """Mark ``path`` (a section folder or a file) as not read, because of the error in ``because``."""
         self.skipped[path] = because
-        self.unreadable.add(path)
 
     def skipped_because(self, rel: str) -> str:
         """The file whose error kept ``rel`` from being read, or ""."""

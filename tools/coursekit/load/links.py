@@ -11,7 +11,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from coursekit import markdown
-from coursekit.diagnostics import FatalSourceError, Loc
+from coursekit.diagnostics import FatalSourceError, Loc, causes
 from coursekit.load import codes, mdcheck
 from coursekit.load.context import LoadContext
 from coursekit.model import LinkRef, MdText
@@ -22,7 +22,7 @@ UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
 DRIVE_RE = re.compile(r"^[a-zA-Z]:[\\/]")
 # Absolute paths that are a build machine's folders, never a place on the LMS.
 MACHINE_ROOTS = ("/home/", "/Users/", "/root/", "/tmp/", "/mnt/", "/media/", "/var/", "/opt/", "/srv/", "/usr/",
-                 "/etc/", "/private/", "/Volumes/", "/work/")
+                 "/etc/", "/private/", "/Volumes/")
 
 
 def resolve_all(ctx: LoadContext) -> None:
@@ -101,7 +101,7 @@ def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: L
     if folder in ctx.dir_ids and not fragment:
         link.kind, link.target = "internal", ctx.dir_ids[folder]
         return link
-    if rel in ctx.unreadable or ctx.skipped_because(folder):
+    if ctx.skipped_because(folder):
         link.kind = "other"  # the file's own error is already reported; do not pile on
         return link
     if rel in ctx.file_ids:
@@ -124,7 +124,7 @@ def _internal(ctx: LoadContext, link: LinkRef, block_id: str, loc: Loc) -> LinkR
         message = f"link to #{block_id}: no section, subsection, unit or component has this id"
         hint = "check the id; pin a unit's id with `## Title {#id}` to link to it"
         if ctx.skipped:  # the id may live in a file that could not be read
-            ctx.report.add(codes.BROKEN_LINK, message, loc, hint, cause=", ".join(sorted(set(ctx.skipped.values()))))
+            ctx.report.add(codes.BROKEN_LINK, message, loc, hint, cause=causes(ctx.skipped))
             link.kind = "other"
             return link
         raise FatalSourceError(codes.BROKEN_LINK, message, loc, hint)
