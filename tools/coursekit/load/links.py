@@ -29,16 +29,8 @@ def resolve_all(ctx: LoadContext) -> None:
     for text, base_file in ctx.texts:
         tokens = markdown.parse(text.text)
         lines = text.text.split("\n")
-        for line, col, message, hint in mdcheck.too_deep(tokens):
-            ctx.report.add(codes.TOO_DEEP, message, _at(text, line, col), hint)
-        for line, col, message, hint in mdcheck.unclosed_fences(tokens, lines):
-            ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
-        for line, col, message, hint in mdcheck.unclosed_math(tokens, lines):
-            ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
-        for line, col, message, hint in mdcheck.unclosed_html(tokens, lines):
-            ctx.report.add(codes.UNCLOSED, message, _at(text, line, col), hint)
-        for line, col, message, hint in mdcheck.footnotes(tokens, lines):
-            ctx.report.add(codes.FOOTNOTE, message, _at(text, line, col), hint)
+        for code, (line, col, message, hint) in mdcheck.check_text(tokens, lines):
+            ctx.report.add(code, message, _at(text, line, col), hint)
         for found in markdown.find_links(text.text, tokens):
             col = found.col if found.line else text.loc.col + found.col - 1
             loc = Loc(text.loc.file, text.loc.line + found.line, col)

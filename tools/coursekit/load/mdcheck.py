@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from markdown_it.token import Token
 
 from coursekit import markdown
+from coursekit.load import codes
 
 Problem = tuple[int, int, str, str]
 
@@ -210,3 +211,14 @@ def footnotes(tokens: list[Token], lines: list[str]) -> Iterator[Problem]:
             yield (line, _col(lines, line, "[^"), f"footnote [^{label}] is defined but nothing in this text block "
                    "refers to it, so it would be left out", f"refer to it with [^{label}] in the same text block "
                    "(above the next component), or remove it")
+
+
+def check_text(tokens: list[Token], lines: list[str]) -> Iterator[tuple[str, Problem]]:
+    """Every check above on one text, each problem with its load code."""
+    for problem in too_deep(tokens):
+        yield codes.TOO_DEEP, problem
+    for check in (unclosed_fences, unclosed_math, unclosed_html):
+        for problem in check(tokens, lines):
+            yield codes.UNCLOSED, problem
+    for problem in footnotes(tokens, lines):
+        yield codes.FOOTNOTE, problem
