@@ -305,12 +305,12 @@ def test_missing_source_folder(tmp_path: Path) -> None:
 
 
 def test_json_even_on_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from coursekit.commands import lint as lint_command
+    from coursekit.check import runner
 
     def broken(_request: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(lint_command, "lint", broken)
+    monkeypatch.setattr(runner, "lint", broken)
     result = CliRunner().invoke(main, ["lint", "--source", str(ROOT / "tests/fixtures/lint/base"), "--format", "json"])
     assert result.exit_code == 3
     data = json.loads(result.stdout)

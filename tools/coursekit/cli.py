@@ -1,16 +1,39 @@
-"""The ``coursekit`` command line. Each command lives in ``coursekit/commands/``."""
+"""The ``coursekit`` command line. Each command lives in ``coursekit/commands/``.
+
+Command modules are imported only when their command runs (or ``--help``
+lists them); they import the pipeline inside the command, so start-up costs
+only what the command needs.
+"""
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 import click
 
-from coursekit import __version__, commands
+from coursekit import __version__
+
+COMMANDS = {  # command name -> module in coursekit.commands
+    "build": "build",
+    "import": "import_cmd",
+    "lint": "lint",
+    "new": "new",
+    "stats": "stats",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        return importlib.import_module(f"coursekit.commands.{module}").command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="coursekit")
 def main() -> None:
     """coursekit: keep a course as YAML + Markdown in git, build it for Open edX.
@@ -18,14 +41,9 @@ def main() -> None:
     \b
     Typical use, from the repository root:
       coursekit build            compile course_src/ into olx_build/<org>-<number>-<run>.tar.gz
+      coursekit build --lint     the same, and check the course (what `make` runs)
       coursekit build --run X    build another run defined in course.yaml
       coursekit new my_course    start a new course from a template
 
     The authoring format is described in docs/authoring.md.
     """
-
-
-for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-    _module = importlib.import_module(f"{commands.__name__}.{_info.name}")
-    if hasattr(_module, "command"):
-        main.add_command(_module.command)

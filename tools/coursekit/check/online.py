@@ -21,9 +21,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import requests
+if TYPE_CHECKING:
+    import requests
 
 from coursekit import __version__
 
@@ -127,6 +129,8 @@ class LinkChecker:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
+            import requests  # only --online needs it
+
             session = requests.Session()
             session.headers["User-Agent"] = USER_AGENT
             session.headers["Accept"] = "text/html,application/xhtml+xml,*/*;q=0.8"
@@ -138,6 +142,8 @@ class LinkChecker:
             return self._host_limits[host]
 
     def fetch(self, url: str) -> LinkResult:
+        import requests
+
         result = LinkResult(url=url, checked=time.time())
         session = self._session()
         timeout = self.settings.timeout

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from coursekit.build import build, load_checked
 from coursekit.commands.common import (
     display_root,
     handle_errors,
@@ -36,6 +35,8 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
     """
     if all_runs and run:
         raise click.UsageError("use either --run or --all-runs")
+    from coursekit.build import build, load_checked
+
     loaded = load_checked(source)  # once, whatever the number of runs
     runs: list[str | None] = list(loaded[0].runs) if all_runs else [run]
     for name in runs:

@@ -12,11 +12,9 @@ import click
 
 from coursekit.commands.common import handle_errors, out_option, run_option, source_option
 from coursekit.diagnostics import CourseError
-from coursekit.push.client import MIB, OpenEdxClient, Timing
-from coursekit.push.config import find_repo_root, load_settings
-from coursekit.push.errors import EXIT_INTERNAL, PushError
-from coursekit.push.importer import Importer, ImportOptions
 from coursekit.push.redact import RedactingFilter, RedactingFormatter, redact
+
+MIB = 1024 * 1024
 
 
 class LineProgress:
@@ -156,6 +154,11 @@ def command(source: Path, out: Path, run: str | None, config_path: Path | None, 
     4 import failed or server error, 5 refused by the learner-impact check,
     6 imported but the read-back differs. See the release manager's guide in README.md.
     """
+    from coursekit.push.client import OpenEdxClient, Timing
+    from coursekit.push.config import find_repo_root, load_settings
+    from coursekit.push.errors import EXIT_INTERNAL, PushError
+    from coursekit.push.importer import Importer, ImportOptions
+
     logs = VerboseLogging(verbose)
     client: OpenEdxClient | None = None
     try:

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import click
 
-from coursekit.build import load_checked
 from coursekit.commands.common import handle_errors, source_option
-from coursekit.stats import MINUTES_PER_DISCUSSION, MINUTES_PER_QUESTION, READING_WPM, course_stats, effort_hours
 
 SHORT = {"single-choice": "single", "multiple-choice": "multi", "dropdown": "drop", "numerical": "num", "text": "text"}
 
@@ -25,6 +23,15 @@ def command(source: Path, as_json: bool) -> None:
     Words are those learners read in text components (not problems or code).
     Effort = words / 120 per minute + 1.5 min per question + 10 min per discussion.
     """
+    from coursekit.build import load_checked
+    from coursekit.stats import (
+        MINUTES_PER_DISCUSSION,
+        MINUTES_PER_QUESTION,
+        READING_WPM,
+        course_stats,
+        effort_hours,
+    )
+
     course, _ = load_checked(source)
     stats = course_stats(course)
     hours = effort_hours(stats)
