@@ -1,23 +1,42 @@
-"""Benchmark: build a generated course of at least 5,000 components.
+"""Benchmark: build generated courses of growing size, beside `tar czf` of the same output.
 
-Prints the time and peak memory of `coursekit build` beside `tar czf` of the
-same output tree (the floor: what just compressing the result costs), in one run.
+For each size: the cold build (`--no-cache`), the warm build (default
+persistent cache, after one untimed run that fills it), `tar czf` of the
+build's own output tree (extracted from its archive) and `tar cf - | gzip -9`,
+run in turn (A B C D A B C D ...). Ratios are taken pair by pair. Then the
+growth exponent k (t ∝ n^k) of the cold build over the sizes.
 
-    python tools/bench/bench_build.py [--components 5000] [--repeat 3]
+    python tools/bench/bench_build.py [--components 1000 5000] [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
 import sys
 import tarfile
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import Measurement, measure
+from cli_probe import Probe, bench_env, probe
+from measure import (
+    Job,
+    alternate,
+    command_job,
+    cpu,
+    growth_exponent,
+    job_dict,
+    job_line,
+    ratio_dict,
+    ratio_line,
+    run,
+    wall,
+    warm_up,
+)
+
+GZIP_NOTE = ("note: `tar czf` runs gzip -6 in a second process (on 2 cores it overlaps tar); coursekit gzips "
+             "at -9 in its own process. `tar cf - | gzip -9` is the same-level floor.")
 
 PROBLEM_KINDS = [
     """```{{problem}}
@@ -97,42 +116,102 @@ def generate(root: Path, components: int) -> dict[str, int]:
     return {"sections": sections, "units": n, "components": 2 * n}
 
 
+def _extract(archive: Path, dest: Path) -> str:
+    """Unpack the build's archive; the name of its top-level folder."""
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest, filter="data")
+    [top] = [p.name for p in dest.iterdir()]
+    return top
+
+
+@dataclass
+class SizeResult:
+    figures: dict[str, object]
+    cold: Job
+    warm: Job  # the cold job again when there is no --no-cache
+
+
+def one_size(root: Path, components: int, runs: int, info: Probe) -> SizeResult:
+    """Time cold and warm builds and both floors for one generated course; print and return the figures."""
+    src = root / "src"
+    sizes = generate(src, components)
+    env = bench_env(root / "cache")
+    ck = info.coursekit
+    cold_flags = ["--no-cache"] if info.no_cache else []
+    cold_cmd = [ck, "build", *cold_flags, "--source", str(src), "--out", str(root / "out-cold")]
+    warm_cmd = [ck, "build", "--source", str(src), "--out", str(root / "out-warm")]
+    # one untimed build: fills the persistent cache, warms the page cache, gives the tree for the floors
+    first = run(warm_cmd, env=env, log=root / "first.log")
+    if first.returncode != 0:
+        raise SystemExit(f"coursekit build failed:\n{(root / 'first.log').read_text(errors='replace')}")
+    [archive] = (root / "out-warm").glob("*.tar.gz")
+    tree_parent = root / "tree"
+    top = _extract(archive, tree_parent)
+    files = sum(1 for p in (tree_parent / top).rglob("*") if p.is_file())
+
+    cold = command_job("cold build" if info.no_cache else "build", cold_cmd, env=env, log=root / "cold.log")
+    warm = command_job("warm build", warm_cmd, env=env, log=root / "warm.log")
+    tar6 = command_job("tar czf (floor)", ["tar", "czf", str(root / "floor6.tar.gz"), "-C", str(tree_parent), top],
+                       log=root / "tar6.log")
+    tar9 = command_job("tar cf - | gzip -9 (floor)",
+                       ["sh", "-c", 'tar cf - -C "$1" "$2" | gzip -9 > "$3"', "sh", str(tree_parent), top,
+                        str(root / "floor9.tar.gz")], log=root / "tar9.log")
+    jobs: list[Job] = [cold, warm, tar6, tar9] if info.no_cache else [cold, tar6, tar9]
+    warm_up([tar6, tar9])
+    alternate(jobs, runs)
+
+    print(f"-- {sizes['components']:,} components ({sizes['sections']} sections, {sizes['units']:,} units): "
+          f"{files:,} OLX files, archive {archive.stat().st_size / 1024:,.0f} KiB, {runs} rounds")
+    for job in jobs:
+        print(job_line(job))
+    print(ratio_line(f"{cold.name} / tar czf", cold, tar6))
+    if info.no_cache:
+        print(ratio_line("warm build / tar czf", warm, tar6))
+    print(ratio_line(f"{cold.name} / tar|gzip -9", cold, tar9))
+    speed_cold = components / wall(cold).median
+    speed_warm = components / wall(warm if info.no_cache else cold).median
+    print(f"  components/s incl. start-up    cold {speed_cold:,.0f}/s   warm {speed_warm:,.0f}/s"
+          + ("" if info.no_cache else "   (no --no-cache: the same runs)"))
+    figures: dict[str, object] = {
+        "components": components, "units": sizes["units"], "files": files,
+        "archive_bytes": archive.stat().st_size, "runs": runs,
+        "cold": job_dict(cold), "warm": job_dict(warm if info.no_cache else cold),
+        "warm_is_cold": not info.no_cache,
+        "tar_czf": job_dict(tar6), "tar_gzip9": job_dict(tar9),
+        "cold_over_tar_czf": ratio_dict(cold, tar6),
+        "warm_over_tar_czf": ratio_dict(warm if info.no_cache else cold, tar6),
+        "cold_over_tar_gzip9": ratio_dict(cold, tar9),
+        "components_per_s": {"cold": speed_cold, "warm": speed_warm},
+    }
+    return SizeResult(figures, cold, warm if info.no_cache else cold)
+
+
+def scale(work: Path, plan: list[tuple[int, int]], info: Probe) -> dict[str, object]:
+    """Every size in `plan` ((components, rounds), ...), then the growth exponents."""
+    if not info.no_cache:
+        print("note: --no-cache not available: cold and warm are the same")
+    print(GZIP_NOTE)
+    rows = [one_size(work / f"n{n}", n, runs, info) for n, runs in plan]
+    ns = [float(n) for n, _runs in plan]
+    growth: dict[str, float] = {}
+    for kind in ("cold", "warm"):
+        jobs = [r.cold if kind == "cold" else r.warm for r in rows]
+        growth[f"{kind}_wall"] = growth_exponent(ns, [wall(j).median for j in jobs])
+        growth[f"{kind}_cpu"] = growth_exponent(ns, [cpu(j).median for j in jobs])
+    span = f"{plan[0][0] // 1000}k..{plan[-1][0] // 1000}k"
+    print(f"-- growth exponent k (t ∝ n^k, least squares on log-log of the medians), {span}: "
+          f"cold build wall {growth['cold_wall']:.2f}, CPU {growth['cold_cpu']:.2f}; "
+          f"warm build wall {growth['warm_wall']:.2f}, CPU {growth['warm_cpu']:.2f}")
+    return {"sizes": [r.figures for r in rows], "growth": growth, "span": span}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--components", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--components", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    coursekit = shutil.which("coursekit", path=str(Path(sys.executable).parent)) or "coursekit"
     with tempfile.TemporaryDirectory(prefix="coursekit-bench-") as tmp:
-        src, out = Path(tmp) / "src", Path(tmp) / "out"
-        sizes = generate(src, args.components)
-        print(f"build: generated course with {sizes['components']:,} components "
-              f"({sizes['sections']} sections, {sizes['units']:,} units)")
-        builds: list[Measurement] = []
-        tars: list[Measurement] = []
-        for _ in range(args.repeat):
-            m = measure([coursekit, "build", "--source", str(src), "--out", str(out)])
-            if m.returncode != 0:
-                measure([coursekit, "build", "--source", str(src), "--out", str(out)], quiet=False)
-                return 1
-            builds.append(m)
-        archive = next(out.glob("*.tar.gz"))
-        unpacked = Path(tmp) / "unpacked"
-        with tarfile.open(archive) as tar:
-            tar.extractall(unpacked, filter="data")
-        tree = next(unpacked.iterdir())
-        for _ in range(args.repeat):
-            tars.append(measure(["tar", "czf", str(Path(tmp) / "floor.tar.gz"), "-C", str(unpacked), tree.name]))
-        files = sum(1 for p in tree.rglob("*") if p.is_file())
-
-        def med(ms: list[Measurement]) -> Measurement:
-            return Measurement(statistics.median(m.seconds for m in ms), max(m.peak_mib for m in ms), 0)
-
-        b, t = med(builds), med(tars)
-        print(f"  output: {files:,} files, archive {archive.stat().st_size / 1024:,.0f} KiB")
-        print(f"  coursekit build (median of {args.repeat}): {b}")
-        print(f"  tar czf same tree (floor, median):  {t}")
-        print(f"  build / floor time ratio: {b.seconds / max(t.seconds, 1e-9):.1f}x")
+        scale(Path(tmp), [(n, args.runs) for n in args.components], probe())
     return 0
 
 
