@@ -184,8 +184,9 @@ def job_line(job: Job, label_width: int = 32) -> str:
 
 
 def ratio_line(label: str, a: Job, b: Job, label_width: int = 32) -> str:
-    return (f"  {label:<{label_width}} wall {ratio(a, b, 'wall').text('x', 1):<22} "
-            f"CPU {ratio(a, b, 'cpu').text('x', 1)}   (pair by pair)")
+    by_wall, by_cpu = ratio(a, b, "wall"), ratio(a, b, "cpu")
+    return (f"  {label:<{label_width}} wall {by_wall.text('x', 2 if by_wall.median < 10 else 1):<22} "
+            f"CPU {by_cpu.text('x', 2 if by_cpu.median < 10 else 1)}   (pair by pair)")
 
 
 def job_dict(job: Job) -> dict[str, object]:
