@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cli_probe import Probe, bench_env, probe
 from measure import (
+    CommandFailed,
     Job,
     alternate,
     command_job,
@@ -116,6 +117,11 @@ def generate(root: Path, components: int) -> dict[str, int]:
     return {"sections": sections, "units": n, "components": 2 * n}
 
 
+def size_label(n: int) -> str:
+    """1000 -> '1k', 20 -> '20'."""
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
+
+
 def _extract(archive: Path, dest: Path) -> str:
     """Unpack the build's archive; the name of its top-level folder."""
     with tarfile.open(archive) as tar:
@@ -143,7 +149,7 @@ def one_size(root: Path, components: int, runs: int, info: Probe) -> SizeResult:
     # one untimed build: fills the persistent cache, warms the page cache, gives the tree for the floors
     first = run(warm_cmd, env=env, log=root / "first.log")
     if first.returncode != 0:
-        raise SystemExit(f"coursekit build failed:\n{(root / 'first.log').read_text(errors='replace')}")
+        raise CommandFailed(f"coursekit build failed:\n{(root / 'first.log').read_text(errors='replace')}")
     [archive] = (root / "out-warm").glob("*.tar.gz")
     tree_parent = root / "tree"
     top = _extract(archive, tree_parent)
@@ -170,7 +176,7 @@ def one_size(root: Path, components: int, runs: int, info: Probe) -> SizeResult:
     print(ratio_line(f"{cold.name} / tar|gzip -9", cold, tar9))
     speed_cold = components / wall(cold).median
     speed_warm = components / wall(warm if info.no_cache else cold).median
-    print(f"  components/s incl. start-up    cold {speed_cold:,.0f}/s   warm {speed_warm:,.0f}/s"
+    print(f"  {'components/s incl. start-up':<32} cold {speed_cold:,.0f}/s   warm {speed_warm:,.0f}/s"
           + ("" if info.no_cache else "   (no --no-cache: the same runs)"))
     figures: dict[str, object] = {
         "components": components, "units": sizes["units"], "files": files,
@@ -188,8 +194,6 @@ def one_size(root: Path, components: int, runs: int, info: Probe) -> SizeResult:
 
 def scale(work: Path, plan: list[tuple[int, int]], info: Probe) -> dict[str, object]:
     """Every size in `plan` ((components, rounds), ...), then the growth exponents."""
-    if not info.no_cache:
-        print("note: --no-cache not available: cold and warm are the same")
     print(GZIP_NOTE)
     rows = [one_size(work / f"n{n}", n, runs, info) for n, runs in plan]
     ns = [float(n) for n, _runs in plan]
@@ -198,7 +202,7 @@ def scale(work: Path, plan: list[tuple[int, int]], info: Probe) -> dict[str, obj
         jobs = [r.cold if kind == "cold" else r.warm for r in rows]
         growth[f"{kind}_wall"] = growth_exponent(ns, [wall(j).median for j in jobs])
         growth[f"{kind}_cpu"] = growth_exponent(ns, [cpu(j).median for j in jobs])
-    span = f"{plan[0][0] // 1000}k..{plan[-1][0] // 1000}k"
+    span = f"{size_label(plan[0][0])}..{size_label(plan[-1][0])}"
     print(f"-- growth exponent k (t ∝ n^k, least squares on log-log of the medians), {span}: "
           f"cold build wall {growth['cold_wall']:.2f}, CPU {growth['cold_cpu']:.2f}; "
           f"warm build wall {growth['warm_wall']:.2f}, CPU {growth['warm_cpu']:.2f}")
@@ -210,8 +214,11 @@ def main() -> int:
     parser.add_argument("--components", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    info = probe()
+    for note in info.notes():
+        print(f"note: {note}")
     with tempfile.TemporaryDirectory(prefix="coursekit-bench-") as tmp:
-        scale(Path(tmp), [(n, args.runs) for n in args.components], probe())
+        scale(Path(tmp), [(n, args.runs) for n in args.components], info)
     return 0
 
 

@@ -44,8 +44,6 @@ def keino(work: Path, runs: int, info: Probe, source: Path = ROOT / "course_src"
                           [ck, "build", "--lint", "--source", str(src), "--out", str(work / "out-one")],
                           env=env, ok=(0, 1), log=work / "one.log")
         jobs.insert(0, one)
-    else:
-        print("note: --lint not available: 'build + lint' is build then lint, two processes")
     warm_up(jobs)
     alternate(jobs, runs)
     two = summed("build, then lint (2 processes)", [build, lint])
@@ -99,6 +97,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     info = probe()
+    for note in info.notes():
+        print(f"note: {note}")
     with tempfile.TemporaryDirectory(prefix="coursekit-bench-keino-") as tmp:
         keino(Path(tmp) / "keino", args.runs, info, args.source)
         startup(Path(tmp) / "startup", max(10, 2 * args.runs), info)
