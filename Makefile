@@ -9,7 +9,8 @@ RUN_ARG := $(if $(RUN),--run $(RUN),)
 
 .PHONY: all setup build lint test bench import import-dry-run clean stats
 
-all: build lint
+all: setup  ## build + lint in one process: one load, one emit
+	$(BIN)/coursekit build --lint --source $(SOURCE) --out $(OUT) $(RUN_ARG)
 
 $(BIN)/coursekit: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

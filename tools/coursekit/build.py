@@ -16,6 +16,7 @@ from pathlib import Path
 from coursekit import check, package
 from coursekit.diagnostics import CourseError, Diagnostic, Loc, Severity
 from coursekit.emit import TARGETS
+from coursekit.emit.base import Output
 from coursekit.load import codes, load_course
 from coursekit.model import Course
 
@@ -31,6 +32,7 @@ class BuildResult:
     sha256: str
     counts: dict[str, int]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    output: Output | None = None  # what the emitter produced (the lint's output stage validates it)
 
 
 def load_checked(source: Path) -> tuple[Course, list[Diagnostic]]:
@@ -104,5 +106,6 @@ def build(source: Path, out_dir: Path, run: str | None = None, target: str = "ol
         sha256=sha,
         counts=counts,
         diagnostics=diagnostics,
+        output=output,
     )
 

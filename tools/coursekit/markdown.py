@@ -27,10 +27,13 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from coursekit.model import MdText
 
 MAX_DEPTH = 40  # levels of nesting (a list item inside a list counts two)
 _PARSER_NESTING = MAX_DEPTH + 20  # markdown-it's own limit, never reached: the guards stop first
@@ -168,31 +171,89 @@ def _cached(text: str, inline: bool) -> list[Token]:
         if len(_CACHE) >= _CACHE_MAX:
             _CACHE.clear()
         md = parser()
-        tokens = md.parseInline(text, {}) if inline else md.parse(text, {})
+        if inline:
+            tokens = md.parseInline(text, {})
+            tokens[0].map = [0, text.count("\n") + 1]  # the lines it spans, for locating links and checks
+        else:
+            tokens = md.parse(text, {})
         _CACHE[key] = tokens
     return tokens
 
 
-def parse(text: str) -> list[Token]:
+def parse(text: str, inline: bool = False) -> list[Token]:
     """Tokens of ``text``, parsed once per process and shared by every stage: do not modify them."""
-    return _cached(text, False)
+    return _cached(text, inline)
 
 
-def block_tokens(text: str) -> list[Token]:
-    """Block-level tokens only (headings, fences, ...), skipping inline parsing: enough to split units."""
+def tokens_of(text: MdText) -> list[Token]:
+    """The tokens of a model text, parsed once, in the mode it is rendered in."""
+    if text.tokens is None:
+        text.tokens = _cached(text.text, text.inline)
+    return text.tokens
+
+
+def block_parse(text: str) -> tuple[list[Token], dict]:
+    """Block-level tokens only (no inline parsing yet) and the parser's env (references, footnotes)."""
     md = parser()
     tokens: list[Token] = []
-    md.block.parse(text, md, {}, tokens)
-    return tokens
+    env: dict = {}
+    md.block.parse(text, md, env, tokens)
+    return tokens, env
 
 
-def render(text: str, urls: Mapping[str, str] | None = None, inline: bool = False, doc_id: str = "") -> str:
-    """Render Markdown; ``doc_id`` prefixes footnote ids so several texts can share a page."""
+def top_level_blocks(tokens: list[Token]) -> list[tuple[int, int, int]]:
+    """(first line, start index, end index) of each top-level block in a block token stream."""
+    out: list[tuple[int, int, int]] = []
+    i = 0
+    while i < len(tokens):
+        start, depth = i, 0
+        while True:
+            depth += tokens[i].nesting
+            i += 1
+            if depth <= 0 or i >= len(tokens):
+                break
+        first = tokens[start].map[0] if tokens[start].map else (out[-1][0] if out else 0)
+        out.append((first, start, i))
+    return out
+
+
+@cache
+def _after_block() -> tuple:
+    return tuple(rule.fn for rule in parser().core.ruler.__rules__
+                 if rule.enabled and rule.name not in ("normalize", "block"))
+
+
+def finish(text: str, blocks: list[Token], first_line: int) -> list[Token]:
+    """Finish parsing ``text`` from its block tokens, cut out of the block parse of a larger text.
+
+    ``first_line`` is where ``text`` starts in the larger text; the tokens' line maps are moved to be
+    relative to ``text``. Gives the tokens :func:`parse` would (the caller makes sure no reference or
+    footnote definitions were involved, which the larger parse keeps for the whole text).
+    """
+    if first_line:
+        for tok in blocks:
+            if tok.map:
+                tok.map = [tok.map[0] - first_line, tok.map[1] - first_line]
+    state = StateCore(text, parser(), {})
+    state.tokens = blocks
+    for rule in _after_block():
+        rule(state)
+    if len(_CACHE) < _CACHE_MAX:
+        _CACHE.setdefault((text, False), state.tokens)
+    return state.tokens
+
+
+def render_tokens(tokens: list[Token], urls: Mapping[str, str] | None = None, doc_id: str = "") -> str:
     env: dict[str, object] = {"urls": dict(urls or {})}
     if doc_id:
         env["docId"] = doc_id
     md = parser()
-    return md.renderer.render(_cached(text, inline), md.options, env)
+    return md.renderer.render(tokens, md.options, env)
+
+
+def render(text: str, urls: Mapping[str, str] | None = None, inline: bool = False, doc_id: str = "") -> str:
+    """Render Markdown; ``doc_id`` prefixes footnote ids so several texts can share a page."""
+    return render_tokens(_cached(text, inline), urls, doc_id)
 
 
 @dataclass(frozen=True)

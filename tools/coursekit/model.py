@@ -41,6 +41,8 @@ class MdText:
     loc: Loc
     links: list[LinkRef] = field(default_factory=list)
     inline: bool = False  # rendered without a surrounding <p>
+    # markdown-it tokens, parsed once (by the loader) and shared by every later stage: see markdown.tokens_of
+    tokens: list | None = field(default=None, repr=False, compare=False)
 
     def __bool__(self) -> bool:
         return bool(self.text.strip())

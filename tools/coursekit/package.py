@@ -83,15 +83,24 @@ def write_archive(output: Output, dest: Path) -> None:
                 tar.addfile(info, handle)
 
 
-def write_tree(output: Output, dest: Path) -> None:
-    """The same files as a folder, for inspection and for validators that read folders."""
+def write_tree(output: Output, dest: Path, static_content: bool = True) -> None:
+    """The same files as a folder, for inspection and for validators that read folders.
+
+    With ``static_content=False`` files copied from the sources (static files) are written empty: enough for
+    a validator that only checks they exist.
+    """
+    made: set[Path] = set()
     for path in sorted(output.files):
         _check_path(path)
         target = dest / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         value = output.files[path]
         if isinstance(value, bytes):
             target.write_bytes(value)
+        elif not static_content:
+            target.touch()
         else:
             with open(value, "rb") as src, open(target, "wb") as dst:
                 while chunk := src.read(CHUNK):

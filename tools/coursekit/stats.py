@@ -24,7 +24,7 @@ WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,]\d+)*", re.UNICO
 
 def prose_words(text: MdText) -> int:
     count = 0
-    for block in markdown.parse(text.text):
+    for block in markdown.tokens_of(text):
         if block.type != "inline" or not block.children:
             continue
         for tok in block.children:

@@ -49,7 +49,7 @@ class CheckContext:
 
     source_root: Path
     run: str | None = None
-    output_dir: Path | None = None  # the built OLX folder, for "output" rules (built on demand if None)
+    emitted: Any = None  # the emitted OLX (an emit.base.Output) for "output" rules; emitted on demand if None
     options: dict[str, object] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)  # one-off messages, e.g. "Voikko not installed"
     cache: dict[str, Any] = field(default_factory=dict)  # results shared between rules of one run

@@ -1,13 +1,16 @@
 """Run olxcleaner (the OLX validator) over the built course, for the X80x rules.
 
-The course is emitted into a temporary folder (or ``ctx.output_dir`` is
-used, if given), validated, and each olxcleaner error is mapped back to the
-source: the ``url_name`` it mentions, or the file it names, leads to the
-block and its ``loc`` in the model.
+The OLX is the one the build emitted (``ctx.emitted``), or is emitted here
+when lint runs alone. olxcleaner reads folders, so the files are written to a
+scratch folder, in memory (``/dev/shm``) where the system has it; static
+files go in empty, since olxcleaner only checks that they exist. Each
+olxcleaner error is mapped back to the source: the ``url_name`` it mentions,
+or the file it names, leads to the block and its ``loc`` in the model.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -69,6 +72,12 @@ def _file_loc(course: Course, filename: str, blocks: dict[str, Loc]) -> Loc:
     return course.loc
 
 
+def _scratch_root() -> str | None:
+    """A folder in memory when there is one: thousands of small files are slow to write on some disks."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def build_and_validate(course: Course, ctx: CheckContext) -> list[OlxIssue]:
     """olxcleaner's findings for the built course, once per lint run."""
     if "olx" in ctx.cache:
@@ -85,14 +94,10 @@ def build_and_validate(course: Course, ctx: CheckContext) -> list[OlxIssue]:
     issues: list[OlxIssue] = []
     work: Path | None = None
     try:
-        if ctx.output_dir is not None:
-            tree = ctx.output_dir
-        else:
-            run = ctx.run or course.default_run
-            output = TARGETS["olx"].emit(course, run, ctx.source_root)
-            work = Path(tempfile.mkdtemp(prefix="coursekit-lint-"))
-            tree = work / output.top
-            package.write_tree(output, tree)
+        output = ctx.emitted or TARGETS["olx"].emit(course, ctx.run or course.default_run, ctx.source_root)
+        work = Path(tempfile.mkdtemp(prefix="coursekit-lint-", dir=_scratch_root()))
+        tree = work / output.top
+        package.write_tree(output, tree, static_content=False)
         _course, store, _names = validate(str(tree), steps=8, ignore=ignore, allowed_xblocks=sorted(allowed))
         for error in store.errors:
             names = URL_NAME_RE.findall(error.description)

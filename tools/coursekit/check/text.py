@@ -26,10 +26,7 @@ SEARCH_WINDOW = 400  # lines to search forward for a string
 
 
 def tokens(ctx: CheckContext, text: MdText) -> list[Token]:
-    key = f"tokens:{id(text)}"
-    if key not in ctx.cache:
-        ctx.cache[key] = markdown.parse(text.text)
-    return ctx.cache[key]
+    return markdown.tokens_of(text)
 
 
 def locate(ctx: CheckContext, text: MdText, rel_line: int, needle: str | re.Pattern[str] = "") -> Loc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from coursekit.commands.common import (
     run_option,
     source_option,
 )
-from coursekit.diagnostics import Severity
+from coursekit.diagnostics import CourseError, Severity
 
 
 @click.command("build")
@@ -23,8 +24,13 @@ from coursekit.diagnostics import Severity
 @run_option
 @click.option("--all-runs", is_flag=True, help="Build every run defined in course.yaml.")
 @click.option("--tree", "keep_tree", is_flag=True, help="Also write the unpacked OLX folder OUT/<org>-<number>-<run>/.")
+@click.option("--lint", "with_lint", is_flag=True,
+              help="Also run every lint rule, on the same load and the same emitted OLX (what `make` runs); "
+                   "exit status 1 if lint finds an error.")
+@click.option("--strict", is_flag=True, help="--lint: warnings fail too (exit status 1).")
 @handle_errors(writes=True)
-def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool) -> None:
+def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, with_lint: bool,
+            strict: bool) -> None:
     """Compile the course into an Open edX OLX archive.
 
     Reads SOURCE (default course_src/), checks it, and writes
@@ -35,12 +41,29 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
     """
     if all_runs and run:
         raise click.UsageError("use either --run or --all-runs")
-    from coursekit.build import build, load_checked
+    if strict and not with_lint:
+        raise click.UsageError("--strict goes with --lint")
+    if with_lint:
+        _build_and_lint(source, out, run, all_runs, keep_tree, strict)
+        return
+    from coursekit.build import load_checked
 
     loaded = load_checked(source)  # once, whatever the number of runs
+    results = _build_runs(source, out, run, all_runs, keep_tree, loaded)
+    warnings = [d for d in results[-1].diagnostics if d.severity == Severity.WARNING]
+    if warnings:
+        print_diagnostics(warnings, display_root(source), Severity.WARNING)
+        click.echo(f"{len(warnings)} warning(s); run `coursekit lint` for all findings.", err=True)
+
+
+def _build_runs(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, loaded: tuple) -> list:
+    from coursekit.build import build
+
     runs: list[str | None] = list(loaded[0].runs) if all_runs else [run]
+    results = []
     for name in runs:
         result = build(source, out, name, keep_tree=keep_tree, loaded=loaded)
+        results.append(result)
         size = result.archive.stat().st_size
         c = result.counts
         components = sum(v for k, v in c.items() if k not in ("course", "chapter", "sequential", "vertical"))
@@ -53,7 +76,39 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
             click.echo(f"  tree      {result.tree}/")
         click.echo(f"  blocks    {c.get('chapter', 0)} sections, {c.get('sequential', 0)} subsections, "
                    f"{c.get('vertical', 0)} units, {components} components ({kinds})")
-    warnings = [d for d in result.diagnostics if d.severity == Severity.WARNING]
-    if warnings:
-        print_diagnostics(warnings, display_root(source), Severity.WARNING)
-        click.echo(f"{len(warnings)} warning(s); run `coursekit lint` for all findings.", err=True)
+    return results
+
+
+def _build_and_lint(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool,
+                    strict: bool) -> None:
+    """One load and one emit for both jobs: lint's model and prose stages, the build, then the output stage."""
+    from coursekit.check import output
+    from coursekit.check.runner import Linter, LintRequest
+
+    linter = Linter.start(LintRequest(source=source, run=run))
+    before = len(linter.diagnostics)  # load findings and lint-settings problems; the latter do not stop a build
+    linter.run(("model",))
+    buildable = linter.runnable and not linter.report.has_errors() and not any(
+        d.severity >= Severity.ERROR for d in linter.diagnostics[before:])
+    linter.run(("prose",))
+    built = False
+    if linter.course is not None and buildable:
+        loaded = (linter.course, sorted(linter.diagnostics, key=lambda d: d.sort_key()))
+        try:
+            results = _build_runs(source, out, run, all_runs, keep_tree, loaded)
+        except CourseError as exc:
+            linter.diagnostics.extend(exc.diagnostics)
+        else:
+            built = True
+            wanted = run or linter.course.default_run
+            linter.ctx.emitted = next((r.output for r in results if r.run == wanted), results[0].output)
+            linter.run(("output",))
+    result = linter.result()
+    to_terminal = sys.stdout.isatty()
+    if built:
+        click.echo("")
+    click.echo(output.render("text", result, display_root(source), strict, color=to_terminal), nl=False,
+               color=to_terminal)
+    if not built:
+        click.echo("Nothing was built: fix the errors above.", err=True)
+    sys.exit(1 if result.failed(strict) or not built else 0)

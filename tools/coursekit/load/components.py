@@ -113,7 +113,7 @@ def problem_from_yaml(ctx: LoadContext, data: YMap, scope: UnitScope, loc: Loc) 
                     data["wrong_answers"].loc_of(i))
         for i, w in enumerate(data.get("wrong_answers", []))
     ]
-    hints = [ctx.md(str(h), data["hints"].loc_of(i), base) for i, h in enumerate(data.get("hints", []))]
+    hints = [ctx.md(str(h), data["hints"].loc_of(i), base, inline=True) for i, h in enumerate(data.get("hints", []))]
     settings = scope.problem_settings
 
     def setting(key: str) -> object:

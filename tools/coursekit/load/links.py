@@ -27,7 +27,7 @@ MACHINE_ROOTS = ("/home/", "/Users/", "/root/", "/tmp/", "/mnt/", "/media/", "/v
 
 def resolve_all(ctx: LoadContext) -> None:
     for text, base_file in ctx.texts:
-        tokens = markdown.parse(text.text)
+        tokens = markdown.tokens_of(text)
         lines = text.text.split("\n")
         for code, (line, col, message, hint) in mdcheck.check_text(tokens, lines):
             ctx.report.add(code, message, _at(text, line, col), hint)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+
+from markdown_it.token import Token
 
 from coursekit import dates, ids, markdown
 from coursekit.diagnostics import FatalSourceError, Loc
@@ -143,7 +146,7 @@ def _split_units(
     ctx: LoadContext, sub: Subsection, section: Section, body: str, body_line: int, settings: dict[str, object]
 ) -> list[Unit]:
     rel = sub.file
-    tokens = markdown.block_tokens(body)
+    tokens, env = markdown.block_parse(body)  # the one parse of the file's Markdown: components reuse its blocks
     deep = next(mdcheck.too_deep(tokens), None)
     if deep:
         raise FatalSourceError(codes.TOO_DEEP, deep[2], Loc(rel, body_line + deep[0]), deep[3])
@@ -177,6 +180,8 @@ def _split_units(
                 continue
             fences.append((start, tok.map[1], match.group(1).strip(), tok.content))
 
+    # Reference and footnote definitions belong to the whole parse, not to one text: parse each text anew then.
+    blocks = (tokens, markdown.top_level_blocks(tokens)) if not env else None
     units: list[Unit] = []
     if not heads:
         spans = [(0, len(lines), sub.title, None, Loc(rel, body_line))]
@@ -204,7 +209,7 @@ def _split_units(
         unit = Unit(id=ctx.ids.claim(unit_id, "unit", loc), title=title or sub.title, loc=loc,
                     id_pinned=pin is not None)
         scope = UnitScope(unit.id, unit.title, section.title, rel, settings)
-        unit.components = _components(ctx, scope, lines, start, end, fences, body_line)
+        unit.components = _components(ctx, scope, lines, start, end, fences, body_line, blocks)
         units.append(unit)
     return units
 
@@ -217,6 +222,7 @@ def _components(
     end: int,
     fences: list[tuple[int, int, str, str]],
     body_line: int,
+    blocks: tuple[list[Token], list[tuple[int, int, int]]] | None,
 ) -> list[Component]:
     rel = scope.file
     out: list[Component] = []
@@ -233,8 +239,14 @@ def _components(
             chunk = chunk[:-1]
         loc = Loc(rel, body_line + first_line)
         html_id = ctx.ids.claim(scope.next_id("html"), "html", loc)
-        out.append(Html(id=html_id, loc=loc, title=scope.unit_title,
-                        body=ctx.md("\n".join(chunk), loc, rel)))
+        body = ctx.md("\n".join(chunk), loc, rel)
+        if blocks is not None:
+            tokens, spans = blocks
+            lo = bisect.bisect_left(spans, (first_line, -1, -1))
+            hi = bisect.bisect_left(spans, (upto, -1, -1))
+            mine = [t for _first, i, j in spans[lo:hi] for t in tokens[i:j]]
+            body.tokens = markdown.finish(body.text, mine, first_line)
+        out.append(Html(id=html_id, loc=loc, title=scope.unit_title, body=body))
 
     for f_start, f_end, name, content in fences:
         if f_start < start or f_start >= end:

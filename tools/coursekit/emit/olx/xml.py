@@ -37,7 +37,9 @@ def render(text: MdText | None, inline: bool | None = None, doc_id: str = "") ->
     if text is None:
         return ""
     urls = {link.href: link_url(link) for link in text.links}
-    return markdown.render(text.text, urls, text.inline if inline is None else inline, doc_id).strip()
+    if inline is None or inline == text.inline:
+        return markdown.render_tokens(markdown.tokens_of(text), urls, doc_id).strip()
+    return markdown.render(text.text, urls, inline, doc_id).strip()
 
 
 def _indent(element: etree._Element, level: int) -> None:
