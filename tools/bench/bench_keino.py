@@ -48,7 +48,8 @@ def keino(work: Path, runs: int, info: Probe, source: Path = ROOT / "course_src"
     alternate(jobs, runs)
     two = summed("build, then lint (2 processes)", [build, lint])
     files = sum(1 for p in src.rglob("*") if p.is_file())
-    print(f"-- KEINO ({files} source files), {runs} rounds, warm persistent cache")
+    cache = "warm persistent cache" if info.no_cache else "each after one untimed run"
+    print(f"-- KEINO ({files} source files), {runs} rounds, {cache}")
     for job in [*jobs, two]:
         print(job_line(job))
     if one is not None:

@@ -10,6 +10,7 @@
 Every figure is a median over runs that alternate with what they are compared
 to (A B A B ...); ratios are taken pair by pair; min–max is shown. Exit code 0
 when every command ran, 1 when one failed; goals are reported, not enforced.
+The full run takes about 4–6 minutes on 2 cores (--quick: about 1 minute).
 
     .venv/bin/python tools/bench/run.py [--quick] [--runs N] [--json PATH] [--skip-upload]
 """
