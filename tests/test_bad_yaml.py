@@ -134,3 +134,32 @@ def test_a_broken_section_is_reported_first_and_alone(src: Path, tmp_path: Path)
     assert findings[0]["code"] == "E001" and findings[0]["path"].endswith("02-media/section.yaml")
     assert not [f for f in findings if f["code"] in ("S105", "E011")], findings
     assert [f["code"] for f in findings[1:]] == ["G202"]
+
+
+def test_the_per_type_problem_validator_finds_what_the_whole_schema_finds() -> None:
+    """Problems are validated against their own type's branch only: the errors must be the same."""
+    import itertools
+
+    from coursekit.load import yamlsrc
+
+    base = {"single-choice": {"question": "Q", "choices": [{"text": "a", "correct": True}, {"text": "b"}]},
+            "multiple-choice": {"question": "Q", "choices": [{"text": "a", "correct": True}, {"text": "b"}]},
+            "dropdown": {"question": "Q", "choices": [{"text": "a", "correct": True}, {"text": "b"}]},
+            "numerical": {"question": "Q", "answer": 3, "tolerance": "5%"},
+            "text": {"question": "Q", "answer": "x"}}
+    extras = [{}, {"tolerance": 1}, {"shuffle": True}, {"answer": [1]}, {"choices": []}, {"hints": "h"},
+              {"feedback_unselected": "x"}, {"weight": "heavy"}, {"nonsense": 1}, {"question": None},
+              {"choices": [{"text": "a", "bogus": 1}, {"text": 2}]}, {"alternatives": ["y"]}]
+
+    def errors(v, data):
+        return sorted((list(map(str, e.absolute_path)), e.validator, e.message) for e in v.iter_errors(data))
+
+    checked = 0
+    for (kind, fields), extra in itertools.product(base.items(), extras):
+        data = {"type": kind, **fields, **extra}
+        data = {k: v for k, v in data.items() if v is not None}
+        assert errors(yamlsrc._validator_for(data, "problem.schema.json"), data) == \
+            errors(yamlsrc.validator("problem.schema.json"), data), (kind, extra)
+        checked += 1
+    assert checked == 60 and yamlsrc._validator_for({"type": "text"}, "problem.schema.json") is not \
+        yamlsrc.validator("problem.schema.json")

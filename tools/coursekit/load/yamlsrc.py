@@ -210,9 +210,41 @@ _Validator = jsonschema.Draft202012Validator
 
 
 @cache
-def validator(name: str) -> jsonschema.protocols.Validator:
+def validator(name: str, variant: str = "") -> jsonschema.protocols.Validator:
+    """The validator of a bundled schema; ``variant`` picks one branch of a schema that branches on a key.
+
+    A schema whose ``allOf`` is all ``if: {properties: {KEY: {const: VALUE}}} / then: ...`` (the problem
+    types) gets one validator per VALUE holding only that branch's ``then``: the same errors, without
+    evaluating every other branch's ``if`` for each block.
+    """
     registry: referencing.Registry = referencing.Registry(retrieve=_retrieve)
-    return _Validator(schema(name), registry=registry)
+    data = schema(name)
+    if variant:
+        data = {**data, "allOf": [_branches(name)[1][variant]]}
+    return _Validator(data, registry=registry)
+
+
+@cache
+def _branches(name: str) -> tuple[str, dict[str, dict]]:
+    """(KEY, {VALUE: then-schema}) when the schema branches on one key's constant value, else ("", {})."""
+    found: dict[str, dict] = {}
+    keys = set()
+    for branch in schema(name).get("allOf", []):
+        props = branch.get("if", {}).get("properties", {})
+        if set(branch) != {"if", "then"} or len(props) != 1:
+            return "", {}
+        (key, cond), = props.items()
+        if set(cond) != {"const"} or not isinstance(cond["const"], str):
+            return "", {}
+        keys.add(key)
+        found[cond["const"]] = branch["then"]
+    return (keys.pop(), found) if len(keys) == 1 else ("", {})
+
+
+def _validator_for(data: Any, name: str) -> jsonschema.protocols.Validator:
+    key, branches = _branches(name)
+    value = data.get(key) if key and isinstance(data, dict) else None
+    return validator(name, value) if isinstance(value, str) and value in branches else validator(name)
 
 
 def _loc_for_path(data: Any, path: list[Any], fallback: Loc) -> Loc:
@@ -279,7 +311,7 @@ def _problem_types_using(key: str, item: bool) -> list[str]:
 def validate(data: Any, schema_name: str, what: str, fallback: Loc, report: Report) -> bool:
     """Check ``data`` against a bundled schema; report each problem at its line. True when valid."""
     ok = True
-    errors = sorted(validator(schema_name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(_validator_for(data, schema_name).iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     for err in errors:
         ok = False
         path = list(err.absolute_path)
