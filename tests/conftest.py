@@ -16,6 +16,12 @@ FEATURE = ROOT / "tests" / "fixtures" / "feature_course"
 KEINO = ROOT / "course_src"
 
 
+@pytest.fixture(autouse=True)
+def _private_build_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with an empty build cache of its own, never one in the repository."""
+    monkeypatch.setenv("COURSEKIT_CACHE_DIR", str(tmp_path_factory.mktemp("coursekit-cache")))
+
+
 @pytest.fixture
 def feature_src() -> Path:
     return FEATURE

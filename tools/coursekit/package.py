@@ -60,9 +60,12 @@ def write_archive(output: Output, dest: Path) -> None:
     paths = sorted(output.files)
     for path in paths:
         _check_path(path)
+    # tarfile writes headers, data and padding in small pieces: a buffer hands gzip large ones
+    # (the compressed bytes do not depend on how the input is cut)
     with open(dest, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=MTIME,
                                                 compresslevel=9) as gz, \
-            tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            io.BufferedWriter(gz, buffer_size=CHUNK) as buffered, \
+            tarfile.open(fileobj=buffered, mode="w", format=tarfile.PAX_FORMAT) as tar:
         members = [(output.top, None)] + [(f"{output.top}/{d}", None) for d in _dirs_of(paths)]
         members += [(f"{output.top}/{p}", output.files[p]) for p in paths]
         members.sort(key=lambda m: m[0])

@@ -17,6 +17,7 @@ import ctypes.util
 import re
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 VOIKKO_OPT_IGNORE_NUMBERS = 1
 VOIKKO_OPT_IGNORE_UPPERCASE = 3
@@ -35,6 +36,9 @@ ACRONYM_ENDING_RE = re.compile(
     r"(kin|kaan|kään|han|hän|ko|kö)?$")
 
 
+DICTIONARY_DIRS = ("/usr/lib/voikko", "/usr/share/voikko", "/usr/local/lib/voikko", "/usr/local/share/voikko")
+
+
 def _library_names() -> list[str]:
     found = ctypes.util.find_library("voikko")
     names = [found] if found else []
@@ -50,17 +54,32 @@ def _library_names() -> list[str]:
 class Voikko:
     """A minimal binding: spell and suggest, Finnish only."""
 
-    def __init__(self, lib: ctypes.CDLL, handle: int) -> None:
+    def __init__(self, lib: ctypes.CDLL, handle: int, library: str = "") -> None:
         self._lib = lib
         self._handle = ctypes.c_void_p(handle)
+        self.library = library
+
+    def identity(self) -> str:
+        """What the verdicts depend on: the library and the dictionaries installed (for the cache key)."""
+        parts = [self.library]
+        for name in (self.library, *DICTIONARY_DIRS):
+            path = Path(name)
+            files = sorted(path.rglob("*")) if path.is_dir() else [path]
+            for file in files:
+                with contextlib.suppress(OSError):
+                    stat = file.stat()
+                    parts.append(f"{file}:{stat.st_size}:{stat.st_mtime_ns}")
+        return "|".join(parts)
 
     @classmethod
     def open(cls, language: str = "fi") -> tuple[Voikko | None, str]:
         """(speller, "") or (None, reason)."""
         lib = None
+        used = ""
         for name in _library_names():
             try:
                 lib = ctypes.CDLL(name)
+                used = name
                 break
             except OSError:
                 continue
@@ -84,7 +103,7 @@ class Voikko:
             reason = (error.value or b"unknown error").decode("utf-8", "replace")
             return None, (f"Voikko has no dictionary for {language!r} ({reason}); "
                           "install one (Debian/Ubuntu: apt-get install voikko-fi)")
-        speller = cls(lib, handle)
+        speller = cls(lib, handle, used)
         for option, value in ((VOIKKO_OPT_IGNORE_NUMBERS, 1), (VOIKKO_OPT_IGNORE_UPPERCASE, 1),
                               (VOIKKO_OPT_ACCEPT_FIRST_UPPERCASE, 1), (VOIKKO_OPT_ACCEPT_ALL_UPPERCASE, 1),
                               (VOIKKO_OPT_IGNORE_NONWORDS, 1)):

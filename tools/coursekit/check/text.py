@@ -17,7 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from markdown_it.token import Token
 
-from coursekit import markdown
+from coursekit import cache, markdown
 from coursekit.check import CheckContext
 from coursekit.diagnostics import Loc
 from coursekit.model import Course, Html, MdText, Section, Subsection, Unit
@@ -27,6 +27,12 @@ SEARCH_WINDOW = 400  # lines to search forward for a string
 
 def tokens(ctx: CheckContext, text: MdText) -> list[Token]:
     return markdown.tokens_of(text)
+
+
+def headings(text: MdText) -> list[tuple[int, int]]:
+    """(level, 0-based line) of each heading in ``text``: a pure function of it (memoised)."""
+    return cache.current().get("headings", (text.text, text.inline), lambda: [
+        (int(tok.tag[1]), tok.map[0]) for tok in markdown.tokens_of(text) if tok.type == "heading_open" and tok.map])
 
 
 def locate(ctx: CheckContext, text: MdText, rel_line: int, needle: str | re.Pattern[str] = "") -> Loc:

@@ -10,6 +10,7 @@ import click
 from coursekit.commands.common import (
     display_root,
     handle_errors,
+    no_cache_option,
     out_option,
     print_diagnostics,
     run_option,
@@ -28,9 +29,10 @@ from coursekit.diagnostics import CourseError, Severity
               help="Also run every lint rule, on the same load and the same emitted OLX (what `make` runs); "
                    "exit status 1 if lint finds an error.")
 @click.option("--strict", is_flag=True, help="--lint: warnings fail too (exit status 1).")
+@no_cache_option
 @handle_errors(writes=True)
 def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, with_lint: bool,
-            strict: bool) -> None:
+            strict: bool, no_cache: bool) -> None:
     """Compile the course into an Open edX OLX archive.
 
     Reads SOURCE (default course_src/), checks it, and writes
@@ -43,13 +45,16 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
         raise click.UsageError("use either --run or --all-runs")
     if strict and not with_lint:
         raise click.UsageError("--strict goes with --lint")
-    if with_lint:
-        _build_and_lint(source, out, run, all_runs, keep_tree, strict)
-        return
-    from coursekit.build import load_checked
+    from coursekit import cache
 
-    loaded = load_checked(source)  # once, whatever the number of runs
-    results = _build_runs(source, out, run, all_runs, keep_tree, loaded)
+    with cache.opened(None if no_cache else source):
+        if with_lint:
+            _build_and_lint(source, out, run, all_runs, keep_tree, strict)
+            return
+        from coursekit.build import load_checked
+
+        loaded = load_checked(source)  # once, whatever the number of runs
+        results = _build_runs(source, out, run, all_runs, keep_tree, loaded)
     warnings = [d for d in results[-1].diagnostics if d.severity == Severity.WARNING]
     if warnings:
         print_diagnostics(warnings, display_root(source), Severity.WARNING)

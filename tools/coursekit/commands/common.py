@@ -26,6 +26,11 @@ out_option = click.option(
     "--out", "-o", "out", type=click.Path(path_type=Path, file_okay=False), default=OUT_DEFAULT,
     show_default=True, help="Output folder for archives and manifests.",
 )
+no_cache_option = click.option(
+    "--no-cache", is_flag=True,
+    help="Do not read or write the build cache (.coursekit-cache/ beside the course folder; "
+         "COURSEKIT_CACHE_DIR moves it). The output is the same either way.",
+)
 run_option = click.option("--run", "-r", "run", default=None, metavar="NAME",
                           help="Course run from course.yaml (default: default_run, else the first).")
 

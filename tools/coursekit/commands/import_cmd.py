@@ -154,6 +154,7 @@ def command(source: Path, out: Path, run: str | None, config_path: Path | None, 
     4 import failed or server error, 5 refused by the learner-impact check,
     6 imported but the read-back differs. See the release manager's guide in README.md.
     """
+    from coursekit import cache
     from coursekit.push.client import OpenEdxClient, Timing
     from coursekit.push.config import find_repo_root, load_settings
     from coursekit.push.errors import EXIT_INTERNAL, PushError
@@ -170,7 +171,8 @@ def command(source: Path, out: Path, run: str | None, config_path: Path | None, 
             poll_interval=poll_interval, readback_delay=readback_delay,
         )
         client = OpenEdxClient(settings, Timing(retry_delay=retry_delay, max_retry_delay=max(retry_delay, 16.0)))
-        Importer(opts, settings, client, click.echo, make_progress).run()
+        with cache.opened(source):
+            Importer(opts, settings, client, click.echo, make_progress).run()
     except PushError as exc:
         click.echo(exc.render(), err=True)
         sys.exit(exc.exit_code)

@@ -59,7 +59,9 @@ def _progress(length: int, label: str) -> Iterator[object]:
               help="--online: links checked at the same time on one site.")
 @click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="--online: link cache file [default: .coursekit-linkcache.json beside the course folder].")
-@click.option("--no-cache", is_flag=True, help="--online: check every link again, do not read or write the cache.")
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the caches: the build cache (.coursekit-cache/) and, with --online, "
+                   "the link cache (every link is checked again).")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True,
               help="Print what a rule (or load code) checks, why, an example and the fix; then exit.")
@@ -77,6 +79,7 @@ def command(source: Path, run: str | None, fmt: str, out_file: Path | None, stri
     are set under `lint:` in course.yaml; see docs/lint.md or
     `coursekit lint --explain CODE`.
     """
+    from coursekit import cache
     from coursekit.check import output
     from coursekit.check.online import OnlineSettings
     from coursekit.check.runner import LintRequest, default_cache_path, lint
@@ -87,8 +90,9 @@ def command(source: Path, run: str | None, fmt: str, out_file: Path | None, stri
         cache_path=None if no_cache else (cache_path or default_cache_path(source)),
     )
     show_progress = online and fmt == "text" and sys.stderr.isatty()
-    result = lint(LintRequest(source=source, run=run, olx=not no_olx, online=online, online_settings=settings,
-                              progress_factory=_progress if show_progress else None))
+    with cache.opened(None if no_cache else source):
+        result = lint(LintRequest(source=source, run=run, olx=not no_olx, online=online, online_settings=settings,
+                                  progress_factory=_progress if show_progress else None))
     use_color = to_terminal if color is None else color
     report = output.render(fmt, result, display_root(source), strict, color=use_color and fmt == "text")
     if out_file is not None:

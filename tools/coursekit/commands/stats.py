@@ -23,6 +23,7 @@ def command(source: Path, as_json: bool) -> None:
     Words are those learners read in text components (not problems or code).
     Effort = words / 120 per minute + 1.5 min per question + 10 min per discussion.
     """
+    from coursekit import cache
     from coursekit.build import load_checked
     from coursekit.stats import (
         MINUTES_PER_DISCUSSION,
@@ -32,7 +33,8 @@ def command(source: Path, as_json: bool) -> None:
         effort_hours,
     )
 
-    course, _ = load_checked(source)
+    with cache.opened(source):
+        course, _ = load_checked(source)
     stats = course_stats(course)
     hours = effort_hours(stats)
     if as_json:

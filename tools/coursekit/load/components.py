@@ -63,15 +63,12 @@ def _block_id(ctx: LoadContext, data: YMap, scope: UnitScope, counter: str, kind
 
 
 def _yaml_block(ctx: LoadContext, body: str, loc: Loc, schema: str, what: str) -> YMap | None:
-    data = ctx.yaml(body, loc.file, loc.line - 1)
-    if data is None:
-        data = YMap()
-        data.loc, data.key_locs, data.value_locs = loc, {}, {}
+    data = ctx.checked_yaml(body, loc.file, loc.line - 1, schema, what, loc)
+    if data is False:
+        return None
     if not isinstance(data, YMap):
         ctx.report.add(codes.INVALID, f"a {what} block must contain YAML keys and values", loc,
                        "see docs/authoring.md for an example")
-        return None
-    if not yamlsrc.validate(data, schema, what, loc, ctx.report):
         return None
     return data
 

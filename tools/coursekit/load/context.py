@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
-from coursekit import markdown
+from coursekit import cache, markdown
 from coursekit.diagnostics import FatalSourceError, Loc, Report
 from coursekit.ids import IdRegistry
 from coursekit.load import yamlsrc
@@ -41,6 +42,28 @@ class LoadContext:
 
     def yaml(self, text: str, file: str, line_offset: int = 0) -> Any:
         return yamlsrc.load_yaml(text, file, line_offset)
+
+    def checked_yaml(self, text: str, file: str, line_offset: int, schema: str, what: str, loc: Loc,
+                     empty_is_map: bool = True) -> Any:
+        """YAML text parsed and checked against a bundled schema, memoised: the data, or False when the
+        schema found problems (reported here). Data that is not a mapping is returned as it is, unchecked;
+        empty text is an empty mapping (or None, without ``empty_is_map``).
+        """
+        def compute() -> bytes:
+            data = yamlsrc.load_yaml(text, file, line_offset)
+            if data is None and empty_is_map:
+                data = yamlsrc.YMap()
+                data.loc, data.key_locs, data.value_locs = loc, {}, {}
+            found = Report()
+            if isinstance(data, yamlsrc.YMap) and not yamlsrc.validate(data, schema, what, loc, found):
+                data = False
+            return pickle.dumps((data, found.items), protocol=pickle.HIGHEST_PROTOCOL)
+
+        # stored pickled: every caller gets its own copy of the data to keep
+        data, problems = pickle.loads(cache.current().get(
+            "yaml", (text, file, line_offset, schema, what, loc, empty_is_map), compute))
+        self.report.extend(problems)
+        return data
 
     def read_yaml_file(self, rel: str, loc: Loc, what: str) -> Any:
         text = self.tree.read_text(rel, loc, what)

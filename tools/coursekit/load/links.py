@@ -10,7 +10,7 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from coursekit import markdown
+from coursekit import cache, markdown
 from coursekit.diagnostics import FatalSourceError, Loc, causes
 from coursekit.load import codes, mdcheck
 from coursekit.load.context import LoadContext
@@ -25,13 +25,22 @@ MACHINE_ROOTS = ("/home/", "/Users/", "/root/", "/tmp/", "/mnt/", "/media/", "/v
                  "/etc/", "/private/", "/Volumes/")
 
 
-def resolve_all(ctx: LoadContext) -> None:
-    for text, base_file in ctx.texts:
+def analyse(text: MdText) -> tuple[list[tuple[str, mdcheck.Problem]], list[markdown.FoundLink]]:
+    """The load checks' problems and the links of one text: a pure function of it (memoised)."""
+    def compute() -> tuple[list[tuple[str, mdcheck.Problem]], list[markdown.FoundLink]]:
         tokens = markdown.tokens_of(text)
         lines = text.text.split("\n")
-        for code, (line, col, message, hint) in mdcheck.check_text(tokens, lines):
+        return list(mdcheck.check_text(tokens, lines)), list(markdown.find_links(text.text, tokens))
+
+    return cache.current().get("text", (text.text, text.inline), compute)
+
+
+def resolve_all(ctx: LoadContext) -> None:
+    for text, base_file in ctx.texts:
+        problems, links = analyse(text)
+        for code, (line, col, message, hint) in problems:
             ctx.report.add(code, message, _at(text, line, col), hint)
-        for found in markdown.find_links(text.text, tokens):
+        for found in links:
             col = found.col if found.line else text.loc.col + found.col - 1
             loc = Loc(text.loc.file, text.loc.line + found.line, col)
             try:

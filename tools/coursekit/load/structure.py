@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from coursekit import dates, ids, markdown
+from coursekit import cache, dates, ids, markdown
 from coursekit.diagnostics import FatalSourceError, Loc
 from coursekit.load import codes, mdcheck, yamlsrc
 from coursekit.load.components import UnitScope, parse_fence
@@ -115,11 +116,11 @@ def _load_subsection(ctx: LoadContext, course: Course, section: Section, rel: st
     text = ctx.tree.read_text(rel, Loc(rel), "subsection")
     front, body, body_line = split_front_matter(text, rel)
     loc = Loc(rel, 1, 1)
-    meta = ctx.yaml(front, rel, 1)
+    meta = ctx.checked_yaml(front, rel, 1, "frontmatter.schema.json", "front matter", loc, empty_is_map=False)
+    if meta is False:
+        return None
     if not isinstance(meta, YMap):
         raise FatalSourceError(codes.INVALID, "front matter must contain `title: ...`", loc)
-    if not yamlsrc.validate(meta, "frontmatter.schema.json", "front matter", loc, ctx.report):
-        return None
     sub_id, pinned = _id_from(ctx, meta, f"{section.id}_{ids.slugify(slug) or 'subsection'}")
     sub = Subsection(
         id=ctx.ids.claim(sub_id, "subsection", loc),
@@ -142,46 +143,76 @@ def _load_subsection(ctx: LoadContext, course: Course, section: Section, rel: st
     return sub
 
 
-def _split_units(
-    ctx: LoadContext, sub: Subsection, section: Section, body: str, body_line: int, settings: dict[str, object]
-) -> list[Unit]:
-    rel = sub.file
-    tokens, env = markdown.block_parse(body)  # the one parse of the file's Markdown: components reuse its blocks
+@dataclass
+class Outline:
+    """What the loader needs from a subsection's Markdown: a pure function of the text (memoised)."""
+
+    too_deep: tuple[int, str, str] | None = None  # (line, message, fix)
+    problems: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # (code, line, col, msg, fix)
+    heads: list[tuple[int, str]] = field(default_factory=list)  # (line, raw `##` heading line)
+    fences: list[tuple[int, int, str, str]] = field(default_factory=list)  # (start, end, name, content)
+    sliceable: bool = True  # no reference or footnote definitions: texts can be cut from the file's parse
+
+
+def outline(body: str, tokens: list[Token], env: dict) -> Outline:
+    out = Outline(sliceable=not env)
     deep = next(mdcheck.too_deep(tokens), None)
     if deep:
-        raise FatalSourceError(codes.TOO_DEEP, deep[2], Loc(rel, body_line + deep[0]), deep[3])
+        out.too_deep = (deep[0], deep[2], deep[3])
+        return out
     lines = body.split("\n")
     component_fences = [t for t in tokens if t.type == "fence" and COMPONENT_INFO_RE.match(t.info.strip())]
     for line, col, message, hint in mdcheck.unclosed_fences(component_fences, lines):
-        ctx.report.add(codes.UNCLOSED, message, Loc(rel, body_line + line, col), hint)
+        out.problems.append((codes.UNCLOSED, line, col, message, hint))
     for tok in component_fences:
         for line, col, message, hint in mdcheck.component_fence_runs_on(tok):
-            ctx.report.add(codes.UNCLOSED, message, Loc(rel, body_line + line, col), hint)
-    heads: list[tuple[int, str]] = []  # (line index, raw heading text)
-    fences: list[tuple[int, int, str, str]] = []  # (start, end, name, content)
+            out.problems.append((codes.UNCLOSED, line, col, message, hint))
     for tok in tokens:
         if tok.map is None:
             continue
         start = tok.map[0]
         if tok.type == "heading_open" and tok.level == 0:
             if tok.tag == "h1":
-                ctx.report.add(codes.STRUCTURE, "`#` headings are not used inside a subsection",
-                               Loc(rel, body_line + start),
-                               "the subsection title comes from the front matter; start units with `##`")
+                out.problems.append((codes.STRUCTURE, start, 1, "`#` headings are not used inside a subsection",
+                                     "the subsection title comes from the front matter; start units with `##`"))
             elif tok.tag == "h2":
-                heads.append((start, lines[start]))
+                out.heads.append((start, lines[start]))
         elif tok.type == "fence":
             match = COMPONENT_INFO_RE.match(tok.info.strip())
             if not match:
                 continue
             if tok.level != 0:
-                ctx.report.add(codes.STRUCTURE, f"component {{{match.group(1)}}} must not be indented or nested",
-                               Loc(rel, body_line + start), "start the ``` fence at the beginning of the line")
+                out.problems.append((codes.STRUCTURE, start, 1,
+                                     f"component {{{match.group(1)}}} must not be indented or nested",
+                                     "start the ``` fence at the beginning of the line"))
                 continue
-            fences.append((start, tok.map[1], match.group(1).strip(), tok.content))
+            out.fences.append((start, tok.map[1], match.group(1).strip(), tok.content))
+    out.problems.sort(key=lambda p: (p[1], p[2]))
+    return out
+
+
+def _split_units(
+    ctx: LoadContext, sub: Subsection, section: Section, body: str, body_line: int, settings: dict[str, object]
+) -> list[Unit]:
+    rel = sub.file
+    parsed: list = []  # the file's block parse, when this run made it: its texts are cut from it
+
+    def compute() -> Outline:
+        tokens, env = markdown.block_parse(body)  # the one parse of the file's Markdown
+        parsed.extend([tokens, env])
+        return outline(body, tokens, env)
+
+    found = cache.current().get("outline", (body,), compute)
+    if found.too_deep:
+        line, message, hint = found.too_deep
+        raise FatalSourceError(codes.TOO_DEEP, message, Loc(rel, body_line + line), hint)
+    for code, line, col, message, hint in found.problems:
+        ctx.report.add(code, message, Loc(rel, body_line + line, col), hint)
+    lines = body.split("\n")
+    heads, fences = found.heads, found.fences
 
     # Reference and footnote definitions belong to the whole parse, not to one text: parse each text anew then.
-    blocks = (tokens, markdown.top_level_blocks(tokens)) if not env else None
+    blocks = (parsed[0], markdown.top_level_blocks(parsed[0])) if parsed and found.sliceable else None
     units: list[Unit] = []
     if not heads:
         spans = [(0, len(lines), sub.title, None, Loc(rel, body_line))]

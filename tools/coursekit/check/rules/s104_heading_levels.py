@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from coursekit.check import CheckContext, Finding
-from coursekit.check.text import locate, pages, tokens
+from coursekit.check.text import headings, locate, pages
 from coursekit.diagnostics import Severity
 from coursekit.model import Course
 
@@ -38,11 +38,8 @@ def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:
         base = 2 if page.kind == "unit" else 1
         previous = base
         for text in page.texts:
-            for tok in tokens(ctx, text):
-                if tok.type != "heading_open" or not tok.map:
-                    continue
-                level = int(tok.tag[1])
-                loc = locate(ctx, text, tok.map[0], "#" * level)
+            for level, line in headings(text):
+                loc = locate(ctx, text, line, "#" * level)
                 marks = "#" * level
                 if level <= base:
                     if page.kind == "page":

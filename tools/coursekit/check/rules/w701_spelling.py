@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from coursekit import cache
 from coursekit.check import CheckContext, Finding
 from coursekit.check.spelling import Checker, Voikko, WordList
 from coursekit.check.text import find_line, locate, plain_words, prose_words
@@ -80,10 +81,16 @@ def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:
         message = f"unknown word {word!r}" + (f" (did you mean: {', '.join(near)}?)" if near else "")
         yield Finding(loc, message, "correct it, or add it to the course word list (lint.words)")
 
+    identity = (checker.voikko.identity(), sorted(checker.words.exact), checker.words.prefixes)
+
+    def unknown(text: MdText) -> list[tuple[str, int]]:
+        """(word, line in the text) of each unknown word: a pure function of the text (memoised)."""
+        return cache.current().get("spelling", (text.text, text.inline, identity), lambda: [
+            (item.word, item.rel_line) for item in prose_words(ctx, text) if not checker.correct(item.word, item.dot)])
+
     def in_text(text: MdText) -> Iterator[Finding]:
-        for item in prose_words(ctx, text):
-            if not checker.correct(item.word, item.dot):
-                yield from finding(item.word, locate(ctx, text, item.rel_line, _pattern(item.word)))
+        for word, rel_line in unknown(text):
+            yield from finding(word, locate(ctx, text, rel_line, _pattern(word)))
 
     def in_title(value: str, file: str, line: int) -> Iterator[Finding]:
         for item in plain_words(value):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 from lxml import html as lxml_html
 
-from coursekit import markdown
+from coursekit import cache, markdown
 from coursekit.model import LinkRef, MdText
 
 JUMP = "/jump_to_id/"
@@ -37,9 +37,14 @@ def render(text: MdText | None, inline: bool | None = None, doc_id: str = "") ->
     if text is None:
         return ""
     urls = {link.href: link_url(link) for link in text.links}
-    if inline is None or inline == text.inline:
-        return markdown.render_tokens(markdown.tokens_of(text), urls, doc_id).strip()
-    return markdown.render(text.text, urls, inline, doc_id).strip()
+    mode = text.inline if inline is None else inline
+
+    def compute() -> str:
+        if mode == text.inline:
+            return markdown.render_tokens(markdown.tokens_of(text), urls, doc_id).strip()
+        return markdown.render(text.text, urls, mode, doc_id).strip()
+
+    return cache.current().get("html", (text.text, mode, doc_id, sorted(urls.items())), compute)
 
 
 def _indent(element: etree._Element, level: int) -> None:

@@ -1,0 +1,110 @@
+"""The build cache: a build from it gives the bytes of a clean build; an edit recomputes only what it touches."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FEATURE, KEINO, ROOT
+from coursekit import cache
+from coursekit.build import build
+from coursekit.cli import main
+
+LINT_BASE = ROOT / "tests" / "fixtures" / "lint" / "base"
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()}
+
+
+def _build(src: Path, out: Path, *extra: str) -> dict[str, bytes]:
+    result = CliRunner().invoke(main, ["build", "--source", str(src), "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return _outputs(out)
+
+
+def _append(src: Path, rel: str, text: str) -> None:
+    path = src / rel
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("root, unit_file", [(KEINO, "01-taustat/01-johdanto.md"),
+                                             (FEATURE, "01-basics/01-intro.md")], ids=["keino", "feature"])
+def test_incremental_build_gives_the_bytes_of_a_clean_build(root: Path, unit_file: str, tmp_path: Path) -> None:
+    src = tmp_path / "course_src"
+    shutil.copytree(root, src)
+    first = _build(src, tmp_path / "a")  # fills the cache
+    memo_file = cache.default_path(src)
+    assert memo_file.is_file()
+    assert _build(src, tmp_path / "b") == first  # all from the cache
+    _append(src, unit_file, "Tämä virke lisättiin, jotta yksikkö muuttuu.")
+    incremental = _build(src, tmp_path / "c")
+    clean = _build(src, tmp_path / "d", "--no-cache")
+    assert incremental == clean
+    assert incremental != first
+
+
+def test_an_edit_recomputes_only_the_edited_file(tmp_path: Path) -> None:
+    src = tmp_path / "course_src"
+    shutil.copytree(KEINO, src)
+    with cache.opened(src) as memo:
+        build(src, tmp_path / "a")
+    cold = memo.misses
+    _append(src, "01-taustat/01-johdanto.md", "Lisätty virke.")
+    with cache.opened(src) as memo:
+        build(src, tmp_path / "b")
+    assert cold > 300
+    # the edited file's outline, its last text (checks, links, HTML) and its front matter key (same
+    # text, same place): a handful of entries, not the course
+    assert 0 < memo.misses <= 6, memo.misses
+    assert memo.hits > cold - 10
+
+
+def test_lint_findings_are_the_same_from_the_cache(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for root in (LINT_BASE, FEATURE, KEINO):
+        args = ["lint", "--source", str(root), "--format", "json"]
+        clean = json.loads(runner.invoke(main, [*args, "--no-cache"]).stdout)
+        runner.invoke(main, args)  # fill
+        cached = json.loads(runner.invoke(main, args).stdout)
+        assert cached["findings"] == clean["findings"], root.name
+
+
+def test_no_cache_writes_nothing(tmp_path: Path) -> None:
+    _build(FEATURE, tmp_path / "out", "--no-cache")
+    assert not cache.default_path(FEATURE).exists()
+
+
+def test_a_broken_or_foreign_cache_file_is_ignored_and_replaced(tmp_path: Path) -> None:
+    src = tmp_path / "course_src"
+    shutil.copytree(FEATURE, src)
+    clean = _build(src, tmp_path / "a", "--no-cache")
+    memo_file = cache.default_path(src)
+    memo_file.parent.mkdir(parents=True, exist_ok=True)
+    for junk in (b"not a pickle", b"\x80\x05K\x01.", b""):
+        memo_file.write_bytes(junk)
+        assert _build(src, tmp_path / "b") == clean
+        assert memo_file.read_bytes()[:1] == b"\x80"  # written again, as a real memo
+
+
+def test_a_long_lived_memo_serves_repeated_builds_in_one_process(tmp_path: Path) -> None:
+    """What the preview server does: one memo across rebuilds, pruned to what the last build used."""
+    src = tmp_path / "course_src"
+    shutil.copytree(FEATURE, src)
+    memo = cache.Memo()
+    with cache.opened(None, memo):
+        build(src, tmp_path / "a")
+    memo.forget_unused()
+    size = len(memo.entries)
+    _append(src, "01-basics/01-intro.md", "One more sentence.")
+    misses = memo.misses
+    with cache.opened(None, memo):
+        build(src, tmp_path / "b")
+    memo.forget_unused()
+    assert 0 < memo.misses - misses <= 6
+    assert len(memo.entries) <= size + 1  # the replaced entries are dropped
+    assert _outputs(tmp_path / "b") == _build(src, tmp_path / "c", "--no-cache")
