@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,14 +61,18 @@ def choose_run(course: Course, run: str | None) -> str:
 
 
 def build(source: Path, out_dir: Path, run: str | None = None, target: str = "olx",
-          keep_tree: bool = False, loaded: tuple[Course, list[Diagnostic]] | None = None) -> BuildResult:
+          keep_tree: bool = False, loaded: tuple[Course, list[Diagnostic]] | None = None,
+          on_emitted: Callable[[str, Output], None] | None = None) -> BuildResult:
     """Build one run. ``keep_tree`` also writes the unpacked OLX folder next to the archive.
 
-    ``loaded`` is the result of :func:`load_checked` when the caller has it already (several runs).
+    ``loaded`` is the result of :func:`load_checked` when the caller has it already (several runs);
+    ``on_emitted(run, output)`` is called before packaging (lint starts validating the output then).
     """
     course, diagnostics = loaded or load_checked(source)
     run_name = choose_run(course, run)
     output = TARGETS[target].emit(course, run_name, source)
+    if on_emitted is not None:
+        on_emitted(run_name, output)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=out_dir))

@@ -78,10 +78,57 @@ def _scratch_root() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
+def start_in_background(course: Course, ctx: CheckContext) -> None:
+    """Start :func:`build_and_validate` in a forked process, so it runs beside the rules still to run.
+
+    The results are the same as in this process (the child has this model, copy on write, and sends back
+    only its findings); where processes cannot be forked, the work is simply done when asked for.
+    """
+    import multiprocessing
+
+    if "olx" in ctx.cache or "olx_pending" in ctx.cache:
+        return
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(course, ctx, sender), daemon=True)
+    process.start()
+    sender.close()
+    ctx.cache["olx_pending"] = (process, receiver)
+
+
+def _child(course: Course, ctx: CheckContext, sender) -> None:  # pragma: no cover - runs in the child
+    try:
+        sender.send(("ok", build_and_validate(course, ctx)))
+    except BaseException as exc:
+        sender.send(("failed", repr(exc)))
+    finally:
+        sender.close()
+
+
+def _collect(ctx: CheckContext) -> list[OlxIssue] | None:
+    process, receiver = ctx.cache.pop("olx_pending")
+    try:
+        status, value = receiver.recv()
+    except (EOFError, OSError):
+        status, value = "failed", None
+    finally:
+        receiver.close()
+        process.join()
+    return value if status == "ok" else None
+
+
 def build_and_validate(course: Course, ctx: CheckContext) -> list[OlxIssue]:
     """olxcleaner's findings for the built course, once per lint run."""
     if "olx" in ctx.cache:
         return ctx.cache["olx"]
+    if "olx_pending" in ctx.cache:
+        found = _collect(ctx)
+        if found is not None:
+            ctx.cache["olx"] = found
+            return found
     from olxcleaner import validate
 
     from coursekit import package

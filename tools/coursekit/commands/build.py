@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -61,13 +62,14 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
         click.echo(f"{len(warnings)} warning(s); run `coursekit lint` for all findings.", err=True)
 
 
-def _build_runs(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, loaded: tuple) -> list:
+def _build_runs(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, loaded: tuple,
+                on_emitted: Callable | None = None) -> list:
     from coursekit.build import build
 
     runs: list[str | None] = list(loaded[0].runs) if all_runs else [run]
     results = []
     for name in runs:
-        result = build(source, out, name, keep_tree=keep_tree, loaded=loaded)
+        result = build(source, out, name, keep_tree=keep_tree, loaded=loaded, on_emitted=on_emitted)
         results.append(result)
         size = result.archive.stat().st_size
         c = result.counts
@@ -87,7 +89,7 @@ def _build_runs(source: Path, out: Path, run: str | None, all_runs: bool, keep_t
 def _build_and_lint(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool,
                     strict: bool) -> None:
     """One load and one emit for both jobs: lint's model and prose stages, the build, then the output stage."""
-    from coursekit.check import output
+    from coursekit.check import olx, output
     from coursekit.check.runner import Linter, LintRequest
 
     linter = Linter.start(LintRequest(source=source, run=run))
@@ -95,19 +97,28 @@ def _build_and_lint(source: Path, out: Path, run: str | None, all_runs: bool, ke
     linter.run(("model",))
     buildable = linter.runnable and not linter.report.has_errors() and not any(
         d.severity >= Severity.ERROR for d in linter.diagnostics[before:])
-    linter.run(("prose",))
     built = False
     if linter.course is not None and buildable:
-        loaded = (linter.course, sorted(linter.diagnostics, key=lambda d: d.sort_key()))
+        course, ctx = linter.course, linter.ctx
+        loaded = (course, sorted(linter.diagnostics, key=lambda d: d.sort_key()))
+        wanted = run or course.default_run
+
+        def validate_meanwhile(name: str, emitted: object) -> None:
+            if name == wanted:  # lint checks the run it was asked for (or the default one)
+                ctx.emitted = emitted
+                olx.start_in_background(course, ctx)  # olxcleaner beside packaging and the prose rules
+
         try:
-            results = _build_runs(source, out, run, all_runs, keep_tree, loaded)
+            _build_runs(source, out, run, all_runs, keep_tree, loaded, validate_meanwhile)
         except CourseError as exc:
             linter.diagnostics.extend(exc.diagnostics)
         else:
             built = True
-            wanted = run or linter.course.default_run
-            linter.ctx.emitted = next((r.output for r in results if r.run == wanted), results[0].output)
-            linter.run(("output",))
+    linter.run(("prose",))
+    if built:
+        linter.run(("output",))
+    elif linter.runnable:
+        linter.notices.append("the built OLX was not checked (X801-X803): nothing was built")
     result = linter.result()
     to_terminal = sys.stdout.isatty()
     if built:
