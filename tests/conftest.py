@@ -20,6 +20,7 @@ KEINO = ROOT / "course_src"
 def _private_build_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts with an empty build cache of its own, never one in the repository."""
     monkeypatch.setenv("COURSEKIT_CACHE_DIR", str(tmp_path_factory.mktemp("coursekit-cache")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))  # the signing key
 
 
 @pytest.fixture

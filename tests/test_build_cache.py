@@ -88,7 +88,38 @@ def test_a_broken_or_foreign_cache_file_is_ignored_and_replaced(tmp_path: Path) 
     for junk in (b"not a pickle", b"\x80\x05K\x01.", b""):
         memo_file.write_bytes(junk)
         assert _build(src, tmp_path / "b") == clean
-        assert memo_file.read_bytes()[:1] == b"\x80"  # written again, as a real memo
+        assert cache.Memo(memo_file).entries  # written again, as a real memo
+
+
+class _Planted:
+    def __reduce__(self):
+        return (Path.touch, (Path(self.flag),))
+
+    def __init__(self, flag: Path) -> None:
+        self.flag = str(flag)
+
+
+def test_a_cache_file_not_signed_by_this_user_is_never_unpickled(tmp_path: Path) -> None:
+    import pickle
+
+    src = tmp_path / "course_src"
+    shutil.copytree(FEATURE, src)
+    clean = _build(src, tmp_path / "a", "--no-cache")
+    flag = tmp_path / "pwned"
+    memo_file = cache.default_path(src)
+    memo_file.parent.mkdir(parents=True, exist_ok=True)
+    payload = pickle.dumps({"salt": cache.salt(), "entries": {b"k": _Planted(flag)}})
+    memo_file.write_bytes(b"\0" * cache.SIGNATURE_SIZE + payload)
+    assert _build(src, tmp_path / "b") == clean
+    assert not flag.exists()
+
+
+def test_the_default_cache_is_outside_the_course_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COURSEKIT_CACHE_DIR")
+    path = cache.default_path(KEINO)
+    assert not path.resolve().is_relative_to(ROOT)
+    assert path.is_relative_to(cache.user_cache_dir())
+    assert cache.default_path(FEATURE) != path
 
 
 def test_a_long_lived_memo_serves_repeated_builds_in_one_process(tmp_path: Path) -> None:

@@ -13,17 +13,22 @@ fences), the checks and links of each Markdown text, each YAML block with
 its schema problems, each text rendered to HTML, and each text's unknown
 words (the spelling rule).
 
-The CLI keeps the memo in ``.coursekit-cache/`` beside the course folder
-(``COURSEKIT_CACHE_DIR`` to move it, ``--no-cache`` to skip it); entries not
-used by a run are dropped when it is saved, so the file holds one course's
-worth. A long-lived process (the preview server) keeps one memo across
-rebuilds.
+The CLI keeps the memo in the user's cache folder, one per course folder
+(``~/.cache/coursekit/courses/<hash of its path>/``; ``XDG_CACHE_HOME`` is
+honoured, ``COURSEKIT_CACHE_DIR`` names the folder outright, ``--no-cache``
+skips it): never in the repository, so a cloned course cannot bring one.
+The file is signed with a key of the user's own (``~/.cache/coursekit/key``,
+readable by the user only) and a file whose signature does not match is not
+unpickled. Entries not used by a run are dropped when it is saved, so the
+file holds one course's worth. A long-lived process (the preview server)
+keeps one memo across rebuilds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import os
 import pickle
 import tempfile
@@ -34,7 +39,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-DIR_NAME = ".coursekit-cache"
+SIGNATURE_SIZE = 32
 FILE_NAME = "memo.pickle"
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "jsonschema")
 
@@ -71,8 +76,11 @@ class Memo:
 
     def _load(self, path: Path) -> None:
         try:
-            with open(path, "rb") as handle:
-                data = pickle.load(handle)
+            blob = path.read_bytes()
+            signature, payload = blob[:SIGNATURE_SIZE], blob[SIGNATURE_SIZE:]
+            if not hmac.compare_digest(signature, _sign(payload)):
+                return  # not written by this user's coursekit: never unpickled
+            data = pickle.loads(payload)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             return  # no cache yet, or one from another version: start empty
         if isinstance(data, dict) and data.get("salt") == salt():
@@ -116,10 +124,11 @@ class Memo:
         self.forget_unused()
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            payload = pickle.dumps({"salt": salt(), "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".memo-", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    pickle.dump({"salt": salt(), "entries": self.entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.write(_sign(payload) + payload)
                 os.replace(tmp, self.path)
             finally:
                 with contextlib.suppress(FileNotFoundError):
@@ -133,10 +142,38 @@ def current() -> Memo:
     return _current
 
 
+def user_cache_dir() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "coursekit"
+
+
 def default_path(source: Path) -> Path:
     folder = os.environ.get("COURSEKIT_CACHE_DIR")
-    base = Path(folder) if folder else source.resolve().parent / DIR_NAME
-    return base / FILE_NAME
+    if folder:
+        return Path(folder) / FILE_NAME
+    course = hashlib.blake2b(str(source.resolve()).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    return user_cache_dir() / "courses" / course / FILE_NAME
+
+
+@cache
+def _key() -> bytes:
+    """The user's signing key, made on first use (readable by the user only); none: nothing verifies."""
+    path = user_cache_dir() / "key"
+    if not path.exists():
+        with contextlib.suppress(OSError):  # FileExistsError: another process made it first
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(32))
+    with contextlib.suppress(OSError):
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    return os.urandom(32)  # no usable key file: this process's cache cannot be read back, only rebuilt
+
+
+def _sign(payload: bytes) -> bytes:
+    return hmac.new(_key(), payload, hashlib.sha256).digest()
 
 
 @contextlib.contextmanager
