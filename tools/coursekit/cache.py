@@ -19,8 +19,9 @@ honoured, ``COURSEKIT_CACHE_DIR`` names the folder outright, ``--no-cache``
 skips it): never in the repository, so a cloned course cannot bring one.
 The file is signed with a key of the user's own (``~/.cache/coursekit/key``,
 readable by the user only) and a file whose signature does not match is not
-unpickled. Entries not used by a run are dropped when it is saved, so the
-file holds one course's worth. A long-lived process (the preview server)
+unpickled. Entries no run has used in the last :data:`KEEP_RUNS` saves are
+dropped, so the file holds about one course's worth (build and lint use
+different steps, so one run's entries are not enough). A long-lived process (the preview server)
 keeps one memo across rebuilds.
 """
 
@@ -40,6 +41,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 SIGNATURE_SIZE = 32
+KEEP_RUNS = 5  # an entry no run used in this many saves is dropped
 FILE_NAME = "memo.pickle"
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "jsonschema")
 
@@ -68,9 +70,9 @@ class Memo:
         self.path = path
         self.keep = keep  # False: compute every time (no memo open)
         self.entries: dict[bytes, Any] = {}
-        self.used: set[bytes] = set()
+        self.ages: dict[bytes, int] = {}  # key -> the generation (save) that last used it
+        self.generation = 0
         self.hits = self.misses = 0
-        self._loaded = 0
         if path is not None:
             self._load(path)
 
@@ -85,7 +87,8 @@ class Memo:
             return  # no cache yet, or one from another version: start empty
         if isinstance(data, dict) and data.get("salt") == salt():
             self.entries = data.get("entries", {})
-            self._loaded = len(self.entries)
+            self.ages = data.get("ages", {})
+            self.generation = int(data.get("generation", 0)) + 1
 
     @staticmethod
     def key(step: str, *parts: object) -> bytes:
@@ -101,30 +104,43 @@ class Memo:
         if not self.keep:
             return compute()
         key = self.key(step, *parts)
-        self.used.add(key)
         if key in self.entries:
             self.hits += 1
+            self.ages[key] = self.generation
             return self.entries[key]
         self.misses += 1
         value = compute()
         self.entries[key] = value
+        self.ages[key] = self.generation
         return value
 
-    def forget_unused(self) -> None:
-        """Keep only what the last run used (a long-lived process calls this after each rebuild)."""
-        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
-        self.used = set()
+    def forget_unused(self) -> int:
+        """Drop entries no run used in the last KEEP_RUNS generations; start the next generation.
+
+        A long-lived process calls this after each rebuild. Returns how many were dropped.
+        """
+        oldest = self.generation - KEEP_RUNS + 1
+        stale = [k for k in self.entries if self.ages.get(k, -1) < oldest]
+        for key in stale:
+            del self.entries[key]
+            self.ages.pop(key, None)
+        self.generation += 1
+        return len(stale)
 
     def save(self) -> None:
-        """Write the entries this run used, atomically; a cache that cannot be written is skipped."""
+        """Write the memo atomically when this run added to it (or it has entries to drop); a cache that
+        cannot be written is skipped."""
         if self.path is None:
             return
-        if not self.misses and len(self.used) == self._loaded == len(self.entries):
+        oldest = self.generation - KEEP_RUNS + 1
+        if not self.misses and all(self.ages.get(k, -1) >= oldest for k in self.entries):
             return  # nothing new and nothing to drop
+        generation = self.generation
         self.forget_unused()
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            payload = pickle.dumps({"salt": salt(), "entries": self.entries}, protocol=pickle.HIGHEST_PROTOCOL)
+            data = {"salt": salt(), "generation": generation, "entries": self.entries, "ages": self.ages}
+            payload = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(prefix=".memo-", dir=self.path.parent)
             try:
                 with os.fdopen(fd, "wb") as handle:

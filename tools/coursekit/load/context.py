@@ -49,7 +49,7 @@ class LoadContext:
         schema found problems (reported here). Data that is not a mapping is returned as it is, unchecked;
         empty text is an empty mapping (or None, without ``empty_is_map``).
         """
-        def compute() -> bytes:
+        def compute() -> tuple[Any, list]:
             data = yamlsrc.load_yaml(text, file, line_offset)
             if data is None and empty_is_map:
                 data = yamlsrc.YMap()
@@ -57,11 +57,15 @@ class LoadContext:
             found = Report()
             if isinstance(data, yamlsrc.YMap) and not yamlsrc.validate(data, schema, what, loc, found):
                 data = False
-            return pickle.dumps((data, found.items), protocol=pickle.HIGHEST_PROTOCOL)
+            return data, found.items
 
-        # stored pickled: every caller gets its own copy of the data to keep
-        data, problems = pickle.loads(cache.current().get(
-            "yaml", (text, file, line_offset, schema, what, loc, empty_is_map), compute))
+        memo = cache.current()
+        if memo.keep:  # stored pickled: every build gets its own copy of the data to keep
+            data, problems = pickle.loads(memo.get(
+                "yaml", (text, file, line_offset, schema, what, loc, empty_is_map),
+                lambda: pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)))
+        else:
+            data, problems = compute()
         self.report.extend(problems)
         return data
 
