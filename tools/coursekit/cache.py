@@ -30,12 +30,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import importlib.util
 import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
 from functools import cache
-from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,23 +43,23 @@ T = TypeVar("T")
 SIGNATURE_SIZE = 32
 KEEP_RUNS = 5  # an entry no run used in this many saves is dropped
 FILE_NAME = "memo.pickle"
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "jsonschema")
+LIBRARIES = ("markdown_it", "mdit_py_plugins", "yaml", "jsonschema")
 
 
 @cache
 def salt() -> bytes:
-    """What every result also depends on: coursekit's code and schemas, and the parsers' versions."""
+    """What every result also depends on: coursekit's code and schemas, and the parsers installed."""
     digest = hashlib.blake2b(digest_size=16)
-    root = resources.files("coursekit")
-    for path in sorted(Path(str(root)).rglob("*")):
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
         if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(str(root)).as_posix().encode())
+            digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(name.encode())
+    for name in LIBRARIES:  # each library as installed, without importing it: an upgrade rewrites its files
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            stat = Path(spec.origin).stat()
+            digest.update(f"{spec.origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.digest()
 
 

@@ -14,9 +14,9 @@ from lxml import etree
 
 from coursekit import ids, media
 from coursekit.diagnostics import FatalSourceError, Loc
-from coursekit.load import codes, yamlsrc
+from coursekit.load import codes
 from coursekit.load.context import LoadContext
-from coursekit.load.yamlsrc import YList, YMap
+from coursekit.load.ydata import YList, YMap
 from coursekit.model import (
     Choice,
     Combination,
@@ -153,12 +153,12 @@ def _quiz(ctx: LoadContext, body: str, loc: Loc, scope: UnitScope) -> list[Compo
         return []
     ref_loc = ref.value_loc("file")
     rel = ctx.tree.join(scope.file, str(ref["file"]), ref_loc)
-    data = ctx.read_yaml_file(rel, ref_loc, "quiz file")
     file_loc = Loc(rel, 1, 1)
+    data = ctx.read_checked_yaml(rel, ref_loc, "quiz file", "quiz.schema.json", "quiz file", file_loc)
+    if data is False:
+        return []
     if not isinstance(data, YMap):
         ctx.report.add(codes.INVALID, "a quiz file must be a mapping with a `problems:` list", file_loc)
-        return []
-    if not yamlsrc.validate(data, "quiz.schema.json", "quiz file", file_loc, ctx.report):
         return []
     quiz_scope = UnitScope(scope.unit_id, scope.unit_title, scope.section_title, rel, scope.problem_settings,
                            scope.counters)

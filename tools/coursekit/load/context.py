@@ -10,8 +10,8 @@ from typing import Any
 from coursekit import cache, markdown
 from coursekit.diagnostics import FatalSourceError, Loc, Report
 from coursekit.ids import IdRegistry
-from coursekit.load import yamlsrc
 from coursekit.load.sources import SourceTree
+from coursekit.load.ydata import YMap
 from coursekit.model import MdText
 
 
@@ -41,6 +41,8 @@ class LoadContext:
         self.report.items.append(err.diagnostic)
 
     def yaml(self, text: str, file: str, line_offset: int = 0) -> Any:
+        from coursekit.load import yamlsrc  # PyYAML and jsonschema only when a YAML text is not in the cache
+
         return yamlsrc.load_yaml(text, file, line_offset)
 
     def checked_yaml(self, text: str, file: str, line_offset: int, schema: str, what: str, loc: Loc,
@@ -50,12 +52,14 @@ class LoadContext:
         empty text is an empty mapping (or None, without ``empty_is_map``).
         """
         def compute() -> tuple[Any, list]:
+            from coursekit.load import yamlsrc
+
             data = yamlsrc.load_yaml(text, file, line_offset)
             if data is None and empty_is_map:
-                data = yamlsrc.YMap()
+                data = YMap()
                 data.loc, data.key_locs, data.value_locs = loc, {}, {}
             found = Report()
-            if isinstance(data, yamlsrc.YMap) and not yamlsrc.validate(data, schema, what, loc, found):
+            if isinstance(data, YMap) and not yamlsrc.validate(data, schema, what, loc, found):
                 data = False
             return data, found.items
 
@@ -69,6 +73,11 @@ class LoadContext:
         self.report.extend(problems)
         return data
 
+    def read_checked_yaml(self, rel: str, loc: Loc, what: str, schema: str, label: str, file_loc: Loc) -> Any:
+        """A YAML file read and checked against a schema (see :meth:`checked_yaml`); empty is None."""
+        text = self.tree.read_text(rel, loc, what)
+        return self.checked_yaml(text, rel, 0, schema, label, file_loc, empty_is_map=False)
+
     def read_yaml_file(self, rel: str, loc: Loc, what: str) -> Any:
         text = self.tree.read_text(rel, loc, what)
         return self.yaml(text, rel)
@@ -79,7 +88,7 @@ class LoadContext:
         self.texts.append((value, base_file or loc.file))
         return value
 
-    def md_field(self, data: yamlsrc.YMap, key: str, base_file: str, inline: bool = False) -> MdText | None:
+    def md_field(self, data: YMap, key: str, base_file: str, inline: bool = False) -> MdText | None:
         if key not in data or data[key] is None:
             return None
         return self.md(str(data[key]), data.value_loc(key), base_file, inline)

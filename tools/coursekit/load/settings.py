@@ -6,9 +6,9 @@ import datetime as dt
 
 from coursekit import dates
 from coursekit.diagnostics import FatalSourceError, Loc
-from coursekit.load import codes, yamlsrc
+from coursekit.load import codes
 from coursekit.load.context import LoadContext
-from coursekit.load.yamlsrc import YList, YMap
+from coursekit.load.ydata import YList, YMap
 from coursekit.model import (
     About,
     AssignmentType,
@@ -68,17 +68,18 @@ def static_ref(ctx: LoadContext, value: str, loc: Loc, base_file: str = COURSE_F
 def load_settings(ctx: LoadContext) -> Course | None:
     root_loc = Loc(COURSE_FILE, 1, 1)
     try:
-        data = ctx.read_yaml_file(COURSE_FILE, root_loc, "course settings file")
+        data = ctx.read_checked_yaml(COURSE_FILE, root_loc, "course settings file", "course.schema.json",
+                                     "course.yaml", root_loc)
     except FatalSourceError as err:
         if err.diagnostic.code == codes.MISSING_FILE:
             err = FatalSourceError(codes.MISSING_FILE, "course.yaml is missing", root_loc,
                                    "run `coursekit new` for a template, or point --source at the course folder")
         ctx.fail(err)
         return None
+    if data is False:
+        return None
     if not isinstance(data, YMap):
         ctx.report.add(codes.INVALID, "course.yaml must be a mapping of settings", root_loc)
-        return None
-    if not yamlsrc.validate(data, "course.schema.json", "course.yaml", root_loc, ctx.report):
         return None
 
     tz_name = str(data.get("timezone", "UTC"))

@@ -10,10 +10,10 @@ from markdown_it.token import Token
 
 from coursekit import cache, dates, ids, markdown
 from coursekit.diagnostics import FatalSourceError, Loc
-from coursekit.load import codes, mdcheck, yamlsrc
+from coursekit.load import codes, mdcheck
 from coursekit.load.components import UnitScope, parse_fence
 from coursekit.load.context import LoadContext
-from coursekit.load.yamlsrc import YMap
+from coursekit.load.ydata import YMap
 from coursekit.model import Component, Course, Html, Section, Subsection, Unit
 
 SECTION_FILE = "section.yaml"
@@ -63,11 +63,11 @@ def _load_section(ctx: LoadContext, course: Course, folder: str, slug: str) -> S
         raise FatalSourceError(codes.STRUCTURE, f"section folder {folder}/ has no {SECTION_FILE}", Loc(folder + "/"),
                                f"create {meta_rel} with a line `title: ...`")
     ctx.tree.abspath(folder, loc)
-    data = ctx.read_yaml_file(meta_rel, loc, "section file")
+    data = ctx.read_checked_yaml(meta_rel, loc, "section file", "section.schema.json", SECTION_FILE, loc)
+    if data is False:
+        return None
     if not isinstance(data, YMap):
         raise FatalSourceError(codes.INVALID, f"{SECTION_FILE} must contain `title: ...`", loc)
-    if not yamlsrc.validate(data, "section.schema.json", SECTION_FILE, loc, ctx.report):
-        return None
     section_id, pinned = _id_from(ctx, data, ids.slugify(slug) or "section")
     section = Section(
         id=ctx.ids.claim(section_id, "section", loc),

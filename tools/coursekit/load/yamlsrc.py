@@ -31,31 +31,9 @@ import yaml
 from coursekit.diagnostics import FatalSourceError, Loc, Report
 from coursekit.load import codes, yamlerrors
 from coursekit.load.sources import CONTROL_RE
+from coursekit.load.ydata import YList, YMap
 
-
-class YMap(dict):
-    """A dict with the source location of itself and of each key."""
-
-    loc: Loc
-    key_locs: dict[Any, Loc]
-    value_locs: dict[Any, Loc]
-
-    def loc_of(self, key: Any) -> Loc:
-        return self.key_locs.get(key, self.loc)
-
-    def value_loc(self, key: Any) -> Loc:
-        """Where the value's text starts (the line after ``|`` or ``>`` for block scalars)."""
-        return self.value_locs.get(key, self.loc_of(key))
-
-
-class YList(list):
-    loc: Loc
-    item_locs: list[Loc]
-
-    def loc_of(self, index: int) -> Loc:
-        if 0 <= index < len(self.item_locs):
-            return self.item_locs[index]
-        return self.loc
+__all__ = ["YList", "YMap", "load_yaml", "validate"]
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available
