@@ -34,6 +34,7 @@ class BuildResult:
     counts: dict[str, int]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     output: Output | None = None  # what the emitter produced (the lint's output stage validates it)
+    companions: list[Path] = field(default_factory=list)  # files written beside the archive (.moodle.xml)
 
 
 def load_checked(source: Path) -> tuple[Course, list[Diagnostic]]:
@@ -76,16 +77,23 @@ def build(source: Path, out_dir: Path, run: str | None = None, target: str = "ol
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".tmp-build-", dir=out_dir))
+    zipped = output.format == "imscc"
+    keep_tree = keep_tree and not zipped
     try:
-        archive_name = f"{output.top}.tar.gz"
+        archive_name = f"{output.top}.{output.format}"
         tmp_archive = work / archive_name
-        package.write_archive(output, tmp_archive)
+        (package.write_zip if zipped else package.write_archive)(output, tmp_archive)
         sha = package.file_sha256(tmp_archive)
         tmp_tree = work / output.top
         if keep_tree:
             package.write_tree(output, tmp_tree)
-        extra = {"org": course.org, "number": course.number, "run": run_name, "title": course.title}
-        tmp_manifest = work / f"{output.top}.manifest.json"
+        extra = {"org": course.org, "number": course.number, "run": run_name, "title": course.title,
+                 "target": target}
+        if not zipped:
+            extra.pop("target")  # the OLX manifest keeps its earlier form
+        for suffix, data in sorted(output.companions.items()):
+            (work / f"{output.top}.{suffix}").write_bytes(data)
+        tmp_manifest = work / f"{output.top}{'.imscc' if zipped else ''}.manifest.json"
         tmp_manifest.write_bytes(package.manifest(output, archive_name, sha, extra))
 
         final_tree = out_dir / output.top
@@ -93,6 +101,8 @@ def build(source: Path, out_dir: Path, run: str | None = None, target: str = "ol
             if final_tree.exists():
                 os.replace(final_tree, work / "previous-tree")
             os.replace(tmp_tree, final_tree)
+        for suffix in sorted(output.companions):
+            os.replace(work / f"{output.top}.{suffix}", out_dir / f"{output.top}.{suffix}")
         os.replace(tmp_manifest, out_dir / tmp_manifest.name)
         os.replace(tmp_archive, out_dir / archive_name)
     finally:
@@ -106,11 +116,12 @@ def build(source: Path, out_dir: Path, run: str | None = None, target: str = "ol
         run=run_name,
         course_id=output.course_id,
         archive=out_dir / archive_name,
-        manifest=out_dir / f"{output.top}.manifest.json",
+        manifest=out_dir / tmp_manifest.name,
         tree=out_dir / output.top if keep_tree else None,
         sha256=sha,
         counts=counts,
         diagnostics=diagnostics,
         output=output,
+        companions=[out_dir / f"{output.top}.{suffix}" for suffix in sorted(output.companions)],
     )
 

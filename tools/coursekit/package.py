@@ -86,6 +86,31 @@ def write_archive(output: Output, dest: Path) -> None:
                 tar.addfile(info, handle)
 
 
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
+
+
+def write_zip(output: Output, dest: Path) -> None:
+    """The files at the root of a zip (an IMS Common Cartridge): sorted, fixed times and modes, deflated."""
+    import zipfile
+
+    paths = sorted(output.files)
+    for path in paths:
+        _check_path(path)
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in paths:
+            info = zipfile.ZipInfo(path, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever builds it
+            info.external_attr = 0o100644 << 16
+            value = output.files[path]
+            if isinstance(value, bytes):
+                archive.writestr(info, value, compresslevel=9)
+            else:
+                with open(value, "rb") as src, archive.open(info, "w") as dst:
+                    while chunk := src.read(CHUNK):
+                        dst.write(chunk)
+
+
 def write_tree(output: Output, dest: Path, static_content: bool = True) -> None:
     """The same files as a folder, for inspection and for validators that read folders.
 

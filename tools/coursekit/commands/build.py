@@ -30,17 +30,22 @@ from coursekit.diagnostics import CourseError, Severity
               help="Also run every lint rule, on the same load and the same emitted OLX (what `make` runs); "
                    "exit status 1 if lint finds an error.")
 @click.option("--strict", is_flag=True, help="--lint: warnings fail too (exit status 1).")
+@click.option("--target", "-t", type=click.Choice(["olx", "imscc", "all"]), default="olx", show_default=True,
+              help="olx: Open edX archive; imscc: IMS Common Cartridge 1.1 and a Moodle XML question bank "
+                   "for Moodle; all: both, from one load.")
 @no_cache_option
 @handle_errors(writes=True)
 def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, with_lint: bool,
-            strict: bool, no_cache: bool) -> None:
-    """Compile the course into an Open edX OLX archive.
+            strict: bool, target: str, no_cache: bool) -> None:
+    """Compile the course into an Open edX OLX archive (or, with --target, a cartridge for Moodle).
 
     Reads SOURCE (default course_src/), checks it, and writes
     OUT/<org>-<number>-<run>.tar.gz, a manifest (.manifest.json: every file
     with its sha256, every block id) and, with --tree, the unpacked OLX
-    folder. The archive is byte-for-byte the same for the same sources. On
-    any error nothing in OUT is changed.
+    folder. --target imscc writes OUT/<org>-<number>-<run>.imscc, its
+    .imscc.manifest.json and, for the questions a cartridge cannot carry,
+    .moodle.xml. Every output is byte-for-byte the same for the same
+    sources. On any error nothing in OUT is changed.
     """
     if all_runs and run:
         raise click.UsageError("use either --run or --all-runs")
@@ -50,12 +55,12 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
 
     with cache.opened(None if no_cache else source):
         if with_lint:
-            _build_and_lint(source, out, run, all_runs, keep_tree, strict)
+            _build_and_lint(source, out, run, all_runs, keep_tree, strict, target)
             return
         from coursekit.build import load_checked
 
-        loaded = load_checked(source)  # once, whatever the number of runs
-        results = _build_runs(source, out, run, all_runs, keep_tree, loaded)
+        loaded = load_checked(source)  # once, whatever the number of runs and targets
+        results = _build_runs(source, out, run, all_runs, keep_tree, loaded, target=target)
     warnings = [d for d in results[-1].diagnostics if d.severity == Severity.WARNING]
     if warnings:
         print_diagnostics(warnings, display_root(source), Severity.WARNING)
@@ -63,31 +68,43 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
 
 
 def _build_runs(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, loaded: tuple,
-                on_emitted: Callable | None = None) -> list:
+                on_emitted: Callable | None = None, target: str = "olx") -> list:
     from coursekit.build import build
 
     runs: list[str | None] = list(loaded[0].runs) if all_runs else [run]
+    targets = ["olx", "imscc"] if target == "all" else [target]
     results = []
     for name in runs:
-        result = build(source, out, name, keep_tree=keep_tree, loaded=loaded, on_emitted=on_emitted)
-        results.append(result)
-        size = result.archive.stat().st_size
-        c = result.counts
-        components = sum(v for k, v in c.items() if k not in ("course", "chapter", "sequential", "vertical"))
-        kinds = ", ".join(f"{k} {v}" for k, v in sorted(c.items())
-                          if k not in ("course", "chapter", "sequential", "vertical"))
-        click.echo(f"Built {result.course_id}")
-        click.echo(f"  archive   {result.archive} ({size / 1024:.0f} KiB, sha256 {result.sha256[:16]}…)")
-        click.echo(f"  manifest  {result.manifest}")
-        if result.tree:
-            click.echo(f"  tree      {result.tree}/")
-        click.echo(f"  blocks    {c.get('chapter', 0)} sections, {c.get('sequential', 0)} subsections, "
-                   f"{c.get('vertical', 0)} units, {components} components ({kinds})")
+        for kind in targets:
+            result = build(source, out, name, target=kind, keep_tree=keep_tree, loaded=loaded,
+                           on_emitted=on_emitted)
+            results.append(result)
+            _describe(result)
     return results
 
 
+def _describe(result) -> None:
+    size = result.archive.stat().st_size
+    c = result.counts
+    structure = ("course", "chapter", "sequential", "vertical")
+    components = sum(v for k, v in c.items() if k not in structure)
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(c.items()) if k not in structure)
+    click.echo(f"Built {result.course_id}" + (" for Moodle (IMS Common Cartridge 1.1)"
+                                               if result.archive.suffix == ".imscc" else ""))
+    click.echo(f"  archive   {result.archive} ({size / 1024:.0f} KiB, sha256 {result.sha256[:16]}…)")
+    for companion in result.companions:
+        click.echo(f"  questions {companion} (Moodle XML: import into the question bank)")
+    click.echo(f"  manifest  {result.manifest}")
+    if result.tree:
+        click.echo(f"  tree      {result.tree}/")
+    click.echo(f"  blocks    {c.get('chapter', 0)} sections, {c.get('sequential', 0)} subsections, "
+               f"{c.get('vertical', 0)} units, {components} components ({kinds})")
+    for line in result.output.report if result.output else []:
+        click.echo(f"  note      {line}")
+
+
 def _build_and_lint(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool,
-                    strict: bool) -> None:
+                    strict: bool, target: str = "olx") -> None:
     """One load and one emit for both jobs: lint's model and prose stages, the build, then the output stage."""
     from coursekit.check import olx, output
     from coursekit.check.runner import Linter, LintRequest
@@ -103,13 +120,13 @@ def _build_and_lint(source: Path, out: Path, run: str | None, all_runs: bool, ke
         loaded = (course, sorted(linter.diagnostics, key=lambda d: d.sort_key()))
         wanted = run or course.default_run
 
-        def validate_meanwhile(name: str, emitted: object) -> None:
-            if name == wanted:  # lint checks the run it was asked for (or the default one)
+        def validate_meanwhile(name: str, emitted) -> None:
+            if name == wanted and emitted.format == "tar.gz":  # lint checks the OLX of the run asked for
                 ctx.emitted = emitted
                 olx.start_in_background(course, ctx)  # olxcleaner beside packaging and the prose rules
 
         try:
-            _build_runs(source, out, run, all_runs, keep_tree, loaded, validate_meanwhile)
+            _build_runs(source, out, run, all_runs, keep_tree, loaded, validate_meanwhile, target)
         except CourseError as exc:
             linter.diagnostics.extend(exc.diagnostics)
         else:

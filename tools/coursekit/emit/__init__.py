@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from coursekit.emit import olx
+from coursekit.emit import imscc, olx
 
-TARGETS: dict[str, ModuleType] = {olx.NAME: olx}
+TARGETS: dict[str, ModuleType] = {olx.NAME: olx, imscc.NAME: imscc}

@@ -48,3 +48,6 @@ class Output:
     course_id: str
     files: dict[str, bytes | Path] = field(default_factory=dict)
     blocks: list[BlockInfo] = field(default_factory=list)
+    format: str = "tar.gz"  # the archive: "tar.gz" (one top folder) or "imscc" (a zip, files at its root)
+    companions: dict[str, bytes] = field(default_factory=dict)  # suffix -> file written beside the archive
+    report: list[str] = field(default_factory=list)  # what the target could not carry as it is, for the user
