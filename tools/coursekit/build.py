@@ -21,6 +21,8 @@ from coursekit.emit.base import Output
 from coursekit.load import codes, load_course
 from coursekit.model import Course
 
+COMPANIONS = {"imscc": ("moodle.xml",)}  # files a target may write beside its archive
+
 
 @dataclass
 class BuildResult:
@@ -103,6 +105,9 @@ def build(source: Path, out_dir: Path, run: str | None = None, target: str = "ol
             os.replace(tmp_tree, final_tree)
         for suffix in sorted(output.companions):
             os.replace(work / f"{output.top}.{suffix}", out_dir / f"{output.top}.{suffix}")
+        for suffix in COMPANIONS.get(output.format, ()):  # one an earlier build left, now not made
+            if suffix not in output.companions:
+                (out_dir / f"{output.top}.{suffix}").unlink(missing_ok=True)
         os.replace(tmp_manifest, out_dir / tmp_manifest.name)
         os.replace(tmp_archive, out_dir / archive_name)
     finally:
