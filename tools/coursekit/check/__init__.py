@@ -8,7 +8,8 @@ docstring (what it checks, why, an example, how to fix: ``coursekit lint
     NAME = "choice-correct-count"
     SEVERITY = Severity.ERROR  # default; course.yaml `lint.severity` may change it
     STAGE = "model"            # "model" (also run by build), "prose" (lint only: spelling),
-                               # "output" (reads the built OLX) or "online" (--online)
+                               # "output" (reads the built OLX), "online" (--online) or
+                               # "moodle" (--target imscc or all: what the Moodle target loses)
     OPTIONS = {"name": (default, "what it does")}   # optional: settings under `lint.options`
     WHOLE_COURSE = True        # optional: the rule counts over the whole course, so when part of the
                                # course could not be read its findings are marked as consequences
@@ -32,7 +33,7 @@ from typing import Any
 from coursekit.diagnostics import Diagnostic, Loc, Severity, because, causes
 from coursekit.model import Course
 
-STAGES = ("model", "prose", "output", "online")
+STAGES = ("model", "prose", "output", "online", "moodle")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class LintRequest:
     run: str | None = None
     olx: bool = True  # the "output" stage: build the OLX and validate it
     online: bool = False  # the "online" stage: check external links over HTTP
+    moodle: bool = False  # the "moodle" stage: what the Moodle target (--target imscc) cannot carry
     online_settings: OnlineSettings | None = None
     progress_factory: Callable[[int, str], Any] | None = None  # (length, label) -> context manager with update(n)
     options: dict[str, object] = field(default_factory=dict)  # rule options over course.yaml's
@@ -119,6 +120,8 @@ class Linter:
                     continue
             if stage == "online" and not self.request.online:
                 continue
+            if stage == "moodle" and not self.request.moodle:
+                continue
             wanted.append(stage)
         if not wanted:
             return
@@ -133,7 +136,7 @@ class Linter:
 
 def lint(request: LintRequest) -> LintResult:
     linter = Linter.start(request)
-    linter.run(("model", "prose", "output", "online"))
+    linter.run(("model", "prose", "output", "online", "moodle"))
     return linter.result()
 
 

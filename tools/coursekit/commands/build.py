@@ -109,7 +109,7 @@ def _build_and_lint(source: Path, out: Path, run: str | None, all_runs: bool, ke
     from coursekit.check import olx, output
     from coursekit.check.runner import Linter, LintRequest
 
-    linter = Linter.start(LintRequest(source=source, run=run))
+    linter = Linter.start(LintRequest(source=source, run=run, moodle=target != "olx"))
     before = len(linter.diagnostics)  # load findings and lint-settings problems; the latter do not stop a build
     linter.run(("model",))
     buildable = linter.runnable and not linter.report.has_errors() and not any(
@@ -131,7 +131,7 @@ def _build_and_lint(source: Path, out: Path, run: str | None, all_runs: bool, ke
             linter.diagnostics.extend(exc.diagnostics)
         else:
             built = True
-    linter.run(("prose",))
+    linter.run(("prose", "moodle"))
     if built:
         linter.run(("output",))
     elif linter.runnable:

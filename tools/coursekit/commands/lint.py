@@ -49,6 +49,8 @@ def _progress(length: int, label: str) -> Iterator[object]:
 @click.option("--output", "-o", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit status 1).")
+@click.option("--target", "-t", type=click.Choice(["olx", "imscc", "all"]), default="olx", show_default=True,
+              help="imscc or all: also report what the Moodle target cannot carry (M901-M903).")
 @click.option("--online", is_flag=True, help="Also check external links over HTTP.")
 @click.option("--no-olx", is_flag=True, help="Skip building and validating the OLX (X801-X803); faster.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
@@ -60,7 +62,7 @@ def _progress(length: int, label: str) -> Iterator[object]:
 @click.option("--cache", "cache_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="--online: link cache file [default: .coursekit-linkcache.json beside the course folder].")
 @click.option("--no-cache", is_flag=True,
-              help="Do not read or write the caches: the build cache (.coursekit-cache/) and, with --online, "
+              help="Do not read or write the caches: the build cache (see README) and, with --online, "
                    "the link cache (every link is checked again).")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: on a terminal].")
 @click.option("--explain", metavar="CODE", callback=_explain, expose_value=False, is_eager=True,
@@ -68,7 +70,8 @@ def _progress(length: int, label: str) -> Iterator[object]:
 @click.option("--list-rules", is_flag=True, callback=_list_rules, expose_value=False, is_eager=True,
               help="List every rule and load code; then exit.")
 @handle_errors()
-def command(source: Path, run: str | None, fmt: str, out_file: Path | None, strict: bool, online: bool, no_olx: bool,
+def command(source: Path, run: str | None, fmt: str, out_file: Path | None, strict: bool, target: str, online: bool,
+            no_olx: bool,
             timeout: float, concurrency: int, per_host: int, cache_path: Path | None, no_cache: bool,
             color: bool | None) -> None:
     """Check the course: structure, grading, problems, links, accessibility, spelling, built OLX.
@@ -92,7 +95,8 @@ def command(source: Path, run: str | None, fmt: str, out_file: Path | None, stri
     show_progress = online and fmt == "text" and sys.stderr.isatty()
     with cache.opened(None if no_cache else source):
         result = lint(LintRequest(source=source, run=run, olx=not no_olx, online=online, online_settings=settings,
-                                  progress_factory=_progress if show_progress else None))
+                                  progress_factory=_progress if show_progress else None,
+                                  moodle=target != "olx"))
     use_color = to_terminal if color is None else color
     report = output.render(fmt, result, display_root(source), strict, color=use_color and fmt == "text")
     if out_file is not None:

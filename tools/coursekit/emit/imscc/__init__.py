@@ -333,6 +333,32 @@ class _Cartridge:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def losses(problem: Problem) -> list[str]:
+    """What Moodle cannot keep of this problem, in plain words (lint rule M902 reports them)."""
+    from coursekit.emit.imscc import moodlexml
+
+    if not qti.carried(problem):
+        return moodlexml.losses(problem)
+    out = []
+    if problem.hints:
+        out.append("hints are not kept (a cartridge quiz has none)")
+    if any(c.feedback_unselected for c in problem.choices):
+        out.append("feedback for choices left unselected is not kept")
+    if problem.combinations:
+        out.append("feedback for combinations of choices is not kept")
+    if problem.kind == "multiple-choice":
+        out.append("Open edX grades it all or nothing; Moodle gives each right choice 1/n of the mark and "
+                   "ignores wrong ones")
+    if problem.kind == "text":
+        if problem.correct_feedback:
+            out.append("the feedback on the right answer is not kept (Moodle's short answer import drops it)")
+        if problem.case_sensitive:
+            out.append("the answer is compared case-sensitively in Open edX, not in Moodle")
+        if problem.regexp:
+            out.append("the answer is a regular expression; Moodle matches it as written")
+    return out
+
+
 def emit(course: Course, run: str, source_root: Path) -> Output:
     """The cartridge's files; the Moodle XML question bank goes in ``output.companions``."""
     cartridge = _Cartridge(course, run, source_root)

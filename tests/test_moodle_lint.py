@@ -1,0 +1,44 @@
+"""The Moodle stage (M901-M903): what the Moodle target cannot carry, reported only for that target."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from conftest import FEATURE, KEINO
+from coursekit.cli import main
+
+
+def _findings(root, *extra: str) -> list[dict]:
+    result = CliRunner().invoke(main, ["lint", "--source", str(root), "--format", "json", "--no-olx", *extra])
+    return [f for f in json.loads(result.stdout)["findings"] if f["code"].startswith("M9")]
+
+
+def test_only_for_the_moodle_target() -> None:
+    assert _findings(FEATURE) == []
+    assert _findings(FEATURE, "--target", "olx") == []
+    assert _findings(FEATURE, "--target", "imscc") == _findings(FEATURE, "--target", "all") != []
+
+
+def test_each_loss_is_named_at_its_component() -> None:
+    found = _findings(FEATURE, "--target", "imscc")
+    by_code: dict[str, list[dict]] = {}
+    for f in found:
+        by_code.setdefault(f["code"], []).append(f)
+    raw = {f["message"].split()[1] for f in by_code["M901"]}
+    assert raw == {"drag-and-drop-v2", "poll", "survey", "word_cloud"}
+    assert all(f["file"].endswith(".md") and f["line"] > 1 for f in by_code["M901"])
+    messages = " ".join(f["message"] for f in by_code["M902"])
+    for words in ("regular expression", "left unselected", "combinations", "all or nothing", "hints"):
+        assert words in messages
+    bank = {f["message"].split("'")[1] for f in by_code["M903"]}
+    assert {"drop", "numeric", "quiz-q2", "exam-q2"} <= bank
+    assert {f["severity"] for f in by_code["M903"]} == {"info"}
+
+
+def test_build_for_moodle_with_lint_reports_them(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["build", "--target", "imscc", "--lint", "--source", str(KEINO),
+                                       "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "M903 info" in result.stdout and "M901 warning" in result.stdout
