@@ -7,7 +7,7 @@ OUT    ?= olx_build
 RUN    ?=
 RUN_ARG := $(if $(RUN),--run $(RUN),)
 
-.PHONY: all setup build lint test bench import import-dry-run clean stats
+.PHONY: all setup build lint test bench import import-dry-run clean stats moodle
 
 all: setup  ## build + lint in one process: one load, one emit
 	$(BIN)/coursekit build --lint --source $(SOURCE) --out $(OUT) $(RUN_ARG)
@@ -22,6 +22,9 @@ setup: $(BIN)/coursekit
 
 build: setup
 	$(BIN)/coursekit build --source $(SOURCE) --out $(OUT) $(RUN_ARG)
+
+moodle: setup  ## IMS Common Cartridge 1.1 + Moodle XML question bank, and what Moodle cannot carry
+	$(BIN)/coursekit build --target imscc --lint --source $(SOURCE) --out $(OUT) $(RUN_ARG)
 
 lint: setup
 	$(BIN)/coursekit lint --source $(SOURCE)

@@ -79,11 +79,11 @@ def _build_runs(source: Path, out: Path, run: str | None, all_runs: bool, keep_t
             result = build(source, out, name, target=kind, keep_tree=keep_tree, loaded=loaded,
                            on_emitted=on_emitted)
             results.append(result)
-            _describe(result)
+            _describe(result, quiet_report=on_emitted is not None)
     return results
 
 
-def _describe(result) -> None:
+def _describe(result, quiet_report: bool = False) -> None:
     size = result.archive.stat().st_size
     c = result.counts
     structure = ("course", "chapter", "sequential", "vertical")
@@ -99,8 +99,13 @@ def _describe(result) -> None:
         click.echo(f"  tree      {result.tree}/")
     click.echo(f"  blocks    {c.get('chapter', 0)} sections, {c.get('sequential', 0)} subsections, "
                f"{c.get('vertical', 0)} units, {components} components ({kinds})")
-    for line in result.output.report if result.output else []:
-        click.echo(f"  note      {line}")
+    report = result.output.report if result.output else []
+    if report and not quiet_report:
+        for line in report:
+            click.echo(f"  note      {line}")
+    elif report:
+        click.echo(f"  note      {len(report)} components are not in the cartridge as they are (the lint "
+                   "findings M901 and M903 below name them)")
 
 
 def _build_and_lint(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool,
