@@ -169,3 +169,21 @@ def test_same_sources_same_bytes_and_all_builds_both(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "c").glob("*.tar.gz"))) == 1 and len(list((tmp_path / "c").glob("*.imscc"))) == 1
     assert next((tmp_path / "c").glob("*.imscc")).read_bytes() == first
+
+
+def test_a_quiz_names_the_exercises_the_teacher_adds_from_the_bank(cartridge) -> None:
+    root, archive = cartridge
+    course, _ = load_course(root)
+    checked = 0
+    for section in course.sections:
+        for sub in section.subsections:
+            problems = [c for u in sub.units for c in u.components if isinstance(c, Problem)]
+            banked = [p.title for p in problems if p.kind in ("numerical", "dropdown")]
+            name = f"assessments/{sub.id}.xml"
+            if not banked or name not in archive.namelist():
+                continue
+            rubric = etree.fromstring(archive.read(name)).findtext("q:assessment/q:rubric/q:material/q:mattext",
+                                                                   namespaces=NS)
+            assert rubric and all(title in rubric for title in banked)
+            checked += 1
+    assert checked >= 1

@@ -50,18 +50,27 @@ DT_TYPE = "imsdt_xmlv1p1"
 
 # What learners read in the pages coursekit writes, by course language.
 WORDS = {
-    "fi": {"about": "Tietoa kurssista", "info": "Kurssin tiedot", "updates": "Ajankohtaista",
-           "handouts": "Materiaalit", "exercises": "Tehtävät", "quiz_note": "Tämän yksikön tehtävät ovat "
-           "testissä «{quiz}» tämän osion lopussa.", "bank_note": "Tämä tehtävä ({title}) on kurssin "
-           "kysymyspankissa; opettaja lisää sen testiin «{quiz}».", "raw": "Tässä kohdassa on Open edX "
-           "-kurssilla toiminto ({tag}), jota Moodlessa ei ole.", "transcript": "Tekstitys",
-           "video": "Video"},
-    "en": {"about": "About this course", "info": "Course information", "updates": "Updates",
-           "handouts": "Handouts", "exercises": "Exercises", "quiz_note": "The exercises of this unit are "
-           "in the quiz “{quiz}” at the end of this section.", "bank_note": "This exercise ({title}) is in "
-           "the course question bank; the teacher adds it to the quiz “{quiz}”.", "raw": "Here the Open edX "
-           "course has an activity ({tag}) that Moodle does not have.", "transcript": "Transcript",
-           "video": "Video"},
+    "fi": {
+        "about": "Tietoa kurssista", "info": "Kurssin tiedot", "updates": "Ajankohtaista",
+        "handouts": "Materiaalit", "exercises": "Tehtävät", "transcript": "Tekstitys", "video": "Video",
+        "quiz_note": "Tämän yksikön tehtävät ovat testissä «{quiz}» tämän osion lopussa.",
+        "bank_note": "Tämä tehtävä ({title}) on kurssin kysymyspankissa; opettaja lisää sen testiin «{quiz}».",
+        "bank_new": "Tämä tehtävä ({title}) on kurssin kysymyspankissa; opettaja lisää sen testiin «{quiz}», "
+                    "jonka hän luo tämän osion loppuun.",
+        "rubric": "Testiin kuuluvat myös nämä tehtävät, jotka opettaja lisää kysymyspankista: {titles}.",
+        "raw": "Tässä kohdassa on Open edX -kurssilla toiminto ({tag}), jota Moodlessa ei ole.",
+    },
+    "en": {
+        "about": "About this course", "info": "Course information", "updates": "Updates",
+        "handouts": "Handouts", "exercises": "Exercises", "transcript": "Transcript", "video": "Video",
+        "quiz_note": "The exercises of this unit are in the quiz “{quiz}” at the end of this section.",
+        "bank_note": "This exercise ({title}) is in the course question bank; the teacher adds it to the quiz "
+                     "“{quiz}”.",
+        "bank_new": "This exercise ({title}) is in the course question bank; the teacher adds it to a quiz "
+                    "“{quiz}” made at the end of this section.",
+        "rubric": "This quiz also has these exercises, which the teacher adds from the question bank: {titles}.",
+        "raw": "Here the Open edX course has an activity ({tag}) that Moodle does not have.",
+    },
 }
 
 
@@ -217,22 +226,26 @@ class _Cartridge:
         self.out.blocks.append(BlockInfo("sequential", sub.id, section.id, sub.title, sub.loc,
                                          graded=bool(sub.graded), format=sub.graded or ""))
         quiz_title = f"{sub.title}: {self.words['exercises']}"
+        problems = [c for u in sub.units for c in u.components if isinstance(c, Problem)]
+        has_quiz = any(qti.carried(p) for p in problems)
         in_quiz: list[Problem] = []
         for unit in sub.units:
-            in_quiz.extend(self._unit(parent, section, sub, unit, quiz_title))
+            in_quiz.extend(self._unit(parent, section, sub, unit, quiz_title, has_quiz))
         if in_quiz:
+            missing = [p.title for p in problems if not qti.carried(p)]
+            rubric = self.words["rubric"].format(titles=", ".join(missing)) if missing else ""
             ident = f"res_quiz_{sub.id}"
             path = f"assessments/{sub.id}.xml"
             attempts = sub.settings.get("max_attempts") or next(
                 (p.max_attempts for p in in_quiz if p.max_attempts), None)
             self.out.files[path] = qti.assessment(f"quiz_{sub.id}", quiz_title, in_quiz,
                                                   int(attempts) if attempts else None,
-                                                  self.renderer(path))
+                                                  self.renderer(path), html.escape(rubric))
             self.resource(ident, QTI_TYPE, path, [])
             self._item(parent, f"item_quiz_{sub.id}", quiz_title, ident)
 
     def _unit(self, parent: etree._Element, section: Section, sub: Subsection, unit: Unit,
-              quiz_title: str) -> list[Problem]:
+              quiz_title: str, has_quiz: bool) -> list[Problem]:
         path = self.pages[unit.id]
         self.out.blocks.append(BlockInfo("vertical", unit.id, sub.id, unit.title, unit.loc))
         parts: list[str] = []
@@ -259,7 +272,8 @@ class _Cartridge:
                     self.bank.append((section.title, comp))
                     self.report.append(f"{comp.loc}: problem {comp.id} ({comp.kind}) is in the question bank "
                                        f"(.moodle.xml), not in the quiz {quiz_title!r}")
-                    note = self.words["bank_note"].format(title=html.escape(comp.title), quiz=html.escape(quiz_title))
+                    note = self.words["bank_note" if has_quiz else "bank_new"].format(
+                        title=html.escape(comp.title), quiz=html.escape(quiz_title))
                     parts.append(f'{anchor}<p class="coursekit-note">{note}</p></div>')
             elif isinstance(comp, Video):
                 parts.append(f"{anchor}\n{self._video(comp, path, extra_files)}\n</div>")

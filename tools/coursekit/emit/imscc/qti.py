@@ -60,8 +60,9 @@ def _feedback(item: etree._Element, ident: str, html: str) -> None:
 
 
 def assessment(ident: str, title: str, problems: list[Problem], max_attempts: int | None,
-               render: Render) -> bytes:
-    """One assessment (a Moodle quiz) holding ``problems``, all of them :func:`carried`."""
+               render: Render, rubric: str = "") -> bytes:
+    """One assessment (a Moodle quiz) holding ``problems``, all of them :func:`carried`; ``rubric``: HTML
+    instructions shown with it (which exercises the teacher adds from the question bank)."""
     root = etree.Element(_q("questestinterop"), nsmap={None: QTI_NS, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     test = _sub(root, "assessment", {"ident": ident, "title": title})
@@ -69,6 +70,8 @@ def assessment(ident: str, title: str, problems: list[Problem], max_attempts: in
                      ("qmd_scoretype", "Percentage"), ("qmd_feedbackpermitted", "Yes"),
                      ("qmd_hintspermitted", "Yes"), ("qmd_solutionspermitted", "Yes"),
                      ("cc_maxattempts", str(max_attempts) if max_attempts else "unlimited")])
+    if rubric:
+        _material(_sub(test, "rubric"), f"<p>{rubric}</p>")
     section = _sub(test, "section", {"ident": f"{ident}_section"})
     for problem in problems:
         _item(section, problem, render)
