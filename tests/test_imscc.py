@@ -187,3 +187,14 @@ def test_a_quiz_names_the_exercises_the_teacher_adds_from_the_bank(cartridge) ->
             assert rubric and all(title in rubric for title in banked)
             checked += 1
     assert checked >= 1
+
+
+def test_a_forum_opens_with_the_units_question(cartridge) -> None:
+    _root, archive = cartridge
+    topics = [etree.fromstring(archive.read(n)) for n in archive.namelist() if n.startswith("discussions/")]
+    assert topics
+    dt = "{http://www.imsglobal.org/xsd/imsccv1p1/imsdt_v1p1}"
+    for topic in topics:
+        text = topic.findtext(f"{dt}text")
+        assert len(text) > len(topic.findtext(f"{dt}title"))
+        assert not re.search(r'(?:href|src)="(?!https?:|mailto:)', text)  # no link that works only in the package

@@ -289,8 +289,8 @@ class _Cartridge:
         self.page(path, unit.title, "\n".join(parts))
         self.resource(f"res_{unit.id}", "webcontent", path, sorted({*self._statics_of(texts), *extra_files}))
         self._item(parent, f"item_{unit.id}", unit.title, f"res_{unit.id}")
-        for comp in discussions:
-            self._discussion(parent, comp, path)
+        for comp in discussions:  # the forum's introduction: the unit's text, which sets the question
+            self._discussion(parent, comp, path, "\n".join(p for p in parts if 'class="coursekit-' not in p))
         return quiz
 
     def _video(self, video: Video, page: str, files: list[str]) -> str:
@@ -313,12 +313,13 @@ class _Cartridge:
             out.append(f'<p><a href="{rel}">{self.words["transcript"]} ({html.escape(tr.language)})</a></p>')
         return "\n".join(out)
 
-    def _discussion(self, parent: etree._Element, comp: Discussion, page: str) -> None:
+    def _discussion(self, parent: etree._Element, comp: Discussion, page: str, intro: str) -> None:
         path = f"discussions/{comp.id}.xml"
         root = etree.Element(f"{{{DT_NS}}}topic", nsmap={None: DT_NS})
         etree.SubElement(root, f"{{{DT_NS}}}title").text = comp.title
         text = etree.SubElement(root, f"{{{DT_NS}}}text", {"texttype": "text/html"})
-        text.text = f"<p>{html.escape(comp.title)}</p>"
+        # links in the page are relative to pages/; the forum has no such folder: keep only web links
+        text.text = _absolute_links_only(intro) or f"<p>{html.escape(comp.title)}</p>"
         self.out.files[path] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         self.resource(f"res_{comp.id}", DT_TYPE, path, [])
         self._item(parent, f"item_{comp.id}", comp.title, f"res_{comp.id}")
@@ -347,6 +348,24 @@ class _Cartridge:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def _absolute_links_only(fragment: str) -> str:
+    """``fragment`` with links that only work inside the package turned into their text."""
+    if not fragment.strip():
+        return ""
+    from lxml import html as lxml_html
+
+    holder = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    for link in holder.iter("a", "img"):
+        target = link.get("href") or link.get("src") or ""
+        if not target.startswith(("http://", "https://", "mailto:")):
+            if link.tag == "img":
+                link.drop_tree()
+            else:
+                link.drop_tag()
+    return html.escape(holder.text or "", quote=False) + "".join(
+        lxml_html.tostring(child, encoding="unicode") for child in holder)
+
+
 def losses(problem: Problem) -> list[str]:
     """What Moodle cannot keep of this problem, in plain words (lint rule M902 reports them)."""
     from coursekit.emit.imscc import moodlexml
@@ -354,6 +373,9 @@ def losses(problem: Problem) -> list[str]:
     if not qti.carried(problem):
         return moodlexml.losses(problem)
     out = []
+    if any(link.is_image for text in problem.texts() for link in text.links):
+        out.append("an image in a cartridge quiz question becomes a link to one Moodle site's files and does "
+                   "not survive a move; add the image again in Moodle")
     if problem.hints:
         out.append("hints are not kept (a cartridge quiz has none)")
     if any(c.feedback_unselected for c in problem.choices):
