@@ -42,3 +42,15 @@ def test_build_for_moodle_with_lint_reports_them(tmp_path) -> None:
                                        "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "M903 info" in result.stdout and "M901 warning" in result.stdout
+
+
+def test_quiz_attempts_and_marks_are_named_at_their_field() -> None:
+    found = {(f["file"].rsplit("/", 1)[-1], f["line"]): f["message"]
+             for f in _findings(FEATURE, "--target", "imscc") if f["code"] == "M902"}
+    attempts = found[("02-problems.md", 81)]  # `max_attempts: 5` of 'numeric'; the subsection's quiz allows 3
+    assert "'numeric'" in attempts and "5 attempts" in attempts and "allows 3 attempts" in attempts
+    weight = found[("02-problems.md", 39)]  # `weight: 2` of 'single-one', in the cartridge quiz
+    assert "'single-one'" in weight and "weight 2" in weight and "mark 1" in weight
+    # KEINO: one max_attempts per subsection, no weights: nothing to say about attempts or marks
+    keino = " ".join(f["message"] for f in _findings(KEINO, "--target", "imscc") if f["code"] == "M902")
+    assert "attempts per quiz" not in keino and "mark 1" not in keino
