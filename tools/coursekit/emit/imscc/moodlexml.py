@@ -67,7 +67,9 @@ def _number(value: float) -> str:
 
 
 def _fraction(percent: float) -> str:
-    return f"{grading.on_grade_list(percent):g}"
+    # five decimals, as the grade list has them (":g" would give 33.3333, which is off the list)
+    text = f"{grading.on_grade_list(percent):.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("0", "-0") else text
 
 
 def _plain(text: MdText) -> str:
