@@ -256,6 +256,13 @@ def render(text: str, urls: Mapping[str, str] | None = None, inline: bool = Fals
     return render_tokens(_cached(text, inline), urls, doc_id)
 
 
+def render_text(text: MdText, urls: Mapping[str, str], inline: bool | None = None, doc_id: str = "") -> str:
+    """A model text as HTML: from its own tokens, or parsed anew only when asked for in the other mode."""
+    if inline is None or inline == text.inline:
+        return render_tokens(tokens_of(text), urls, doc_id).strip()
+    return render(text.text, urls, inline, doc_id).strip()
+
+
 @dataclass(frozen=True)
 class FoundLink:
     href: str
@@ -330,10 +337,3 @@ def find_links(text: str, tokens: list[Token] | None = None) -> Iterator[FoundLi
                     col = (opening + 1) if opening >= 0 else pos + 1
             yield FoundLink(href, label, line, col, is_image)
 
-
-def headings(tokens: list[Token]) -> Iterator[tuple[int, int, str]]:
-    """(level, 0-based line, text) for each heading."""
-    for idx, tok in enumerate(tokens):
-        if tok.type == "heading_open" and tok.map:
-            inline = tokens[idx + 1]
-            yield int(tok.tag[1]), tok.map[0], inline.content

@@ -7,7 +7,7 @@ import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
-from coursekit import cache, markdown
+from coursekit import cache
 from coursekit.diagnostics import FatalSourceError, Loc, Report
 from coursekit.ids import IdRegistry
 from coursekit.load.sources import SourceTree
@@ -40,11 +40,6 @@ class LoadContext:
     def fail(self, err: FatalSourceError) -> None:
         self.report.items.append(err.diagnostic)
 
-    def yaml(self, text: str, file: str, line_offset: int = 0) -> Any:
-        from coursekit.load import yamlsrc  # PyYAML and jsonschema only when a YAML text is not in the cache
-
-        return yamlsrc.load_yaml(text, file, line_offset)
-
     def checked_yaml(self, text: str, file: str, line_offset: int, schema: str, what: str, loc: Loc,
                      empty_is_map: bool = True) -> Any:
         """YAML text parsed and checked against a bundled schema, memoised: the data, or False when the
@@ -52,7 +47,7 @@ class LoadContext:
         empty text is an empty mapping (or None, without ``empty_is_map``).
         """
         def compute() -> tuple[Any, list]:
-            from coursekit.load import yamlsrc
+            from coursekit.load import yamlsrc  # PyYAML and jsonschema only when a text is not in the cache
 
             data = yamlsrc.load_yaml(text, file, line_offset)
             if data is None and empty_is_map:
@@ -78,10 +73,6 @@ class LoadContext:
         text = self.tree.read_text(rel, loc, what)
         return self.checked_yaml(text, rel, 0, schema, label, file_loc, empty_is_map=False)
 
-    def read_yaml_file(self, rel: str, loc: Loc, what: str) -> Any:
-        text = self.tree.read_text(rel, loc, what)
-        return self.yaml(text, rel)
-
     def md(self, text: str, loc: Loc, base_file: str | None = None, inline: bool = False) -> MdText:
         """Make an :class:`MdText`; its links are resolved once every id is known."""
         value = MdText(text=str(text), loc=loc, inline=inline)
@@ -92,7 +83,3 @@ class LoadContext:
         if key not in data or data[key] is None:
             return None
         return self.md(str(data[key]), data.value_loc(key), base_file, inline)
-
-
-def headings_of(text: str) -> list[tuple[int, int, str]]:
-    return list(markdown.headings(markdown.parse(text)))

@@ -48,18 +48,12 @@ def _attempts(value: int | None) -> str:
     return f"{value} attempt{'s' if value != 1 else ''}" if value else "unlimited attempts"
 
 
-def _quiz_attempts(sub: Subsection, carried: list[Problem]) -> int | None:
-    """The attempts of the subsection's cartridge quiz, as emit.imscc sets them."""
-    value = sub.settings.get("max_attempts") or next((p.max_attempts for p in carried if p.max_attempts), None)
-    return int(value) if value else None  # type: ignore[call-overload]
-
-
 def _quiz_grading(sub: Subsection) -> Iterator[Finding]:
     from coursekit.emit.imscc import qti
 
     problems = [c for unit in sub.units for c in unit.components if isinstance(c, Problem)]
     carried = [p for p in problems if qti.carried(p)]
-    quiz = _quiz_attempts(sub, carried)
+    quiz = qti.quiz_attempts(sub, carried)
     where = f"the quiz of {sub.title!r}" if carried else f"the quiz to be made for {sub.title!r}"
     for problem in problems:
         own = problem.max_attempts or None

@@ -132,11 +132,7 @@ class _Cartridge:
     def render(self, text: MdText | None, page: str, inline: bool | None = None) -> str:
         if text is None or not text:
             return ""
-        urls = self.urls(text, page)
-        mode = text.inline if inline is None else inline
-        if mode == text.inline:
-            return markdown.render_tokens(markdown.tokens_of(text), urls).strip()
-        return markdown.render(text.text, urls, mode).strip()
+        return markdown.render_text(text, self.urls(text, page), inline)
 
     def renderer(self, page: str) -> Callable[[MdText | None], str]:
         return lambda text: self.render(text, page)
@@ -236,10 +232,9 @@ class _Cartridge:
             rubric = self.words["rubric"].format(titles=", ".join(missing)) if missing else ""
             ident = f"res_quiz_{sub.id}"
             path = f"assessments/{sub.id}.xml"
-            attempts = sub.settings.get("max_attempts") or next(
-                (p.max_attempts for p in in_quiz if p.max_attempts), None)
+            attempts = qti.quiz_attempts(sub, in_quiz)
             self.out.files[path] = qti.assessment(f"quiz_{sub.id}", quiz_title, in_quiz,
-                                                  int(attempts) if attempts else None,
+                                                  attempts,
                                                   self.renderer(path), html.escape(rubric))
             self.resource(ident, QTI_TYPE, path, [])
             self._item(parent, f"item_quiz_{sub.id}", quiz_title, ident)

@@ -53,7 +53,7 @@ def default_urls(text: MdText) -> dict[str, str]:
 def _html(text: MdText | None, urls_for: UrlsFor) -> str:
     if text is None or not text:
         return ""
-    return markdown.render_tokens(markdown.tokens_of(text), urls_for(text)).strip()
+    return markdown.render_text(text, urls_for(text))
 
 
 def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = "html") -> etree._Element:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from coursekit.model import MdText, Problem
+from coursekit.model import MdText, Problem, Subsection
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -28,6 +28,14 @@ Render = Callable[[MdText | None], str]
 def carried(problem: Problem) -> bool:
     """Can a cartridge quiz carry this problem with its grading? (The rest goes to the question bank.)"""
     return problem.kind in PROFILES
+
+
+def quiz_attempts(sub: Subsection, carried_problems: list[Problem]) -> int | None:
+    """The attempts a subsection's cartridge quiz allows (Moodle sets attempts per quiz, not per question):
+    the subsection's ``max_attempts``, else the first of its problems'. None: unlimited."""
+    value = sub.settings.get("max_attempts") or next(
+        (p.max_attempts for p in carried_problems if p.max_attempts), None)
+    return int(value) if value else None  # type: ignore[call-overload]
 
 
 def _q(tag: str) -> str:

@@ -38,13 +38,8 @@ def render(text: MdText | None, inline: bool | None = None, doc_id: str = "") ->
         return ""
     urls = {link.href: link_url(link) for link in text.links}
     mode = text.inline if inline is None else inline
-
-    def compute() -> str:
-        if mode == text.inline:
-            return markdown.render_tokens(markdown.tokens_of(text), urls, doc_id).strip()
-        return markdown.render(text.text, urls, mode, doc_id).strip()
-
-    return cache.current().get("html", (text.text, mode, doc_id, sorted(urls.items())), compute)
+    return cache.current().get("html", (text.text, mode, doc_id, sorted(urls.items())),
+                               lambda: markdown.render_text(text, urls, mode, doc_id))
 
 
 def _indent(element: etree._Element, level: int) -> None:
