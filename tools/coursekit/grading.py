@@ -129,3 +129,127 @@ def wildcard_of_regexp(pattern: str) -> str | None:
 def literal_wildcard(text: str) -> str:
     """``text`` as a Moodle short-answer pattern that matches it literally (a ``*`` is a wildcard there)."""
     return text.replace("*", "\\*")
+
+
+# -- the preview's answer key ------------------------------------------------------------------
+# The preview grades in the browser (emit/preview/assets/grade.js). Everything CAPA decides from
+# the problem alone is decided here, in the same float operations CAPA does, and handed to the
+# browser as data; the script only compares the learner's input with it, as CAPA compares.
+
+CAPA_RELATIVE_DEFAULT = 0.001 * 0.01  # evaluator("0.001") * 0.01, relative to max(|student|, |author|)
+
+
+def _float_text(value: float) -> str:
+    """A float as Python's str gives it: CAPA compares ``Decimal(str(x))``; the script parses this text."""
+    return str(float(value))
+
+
+def answer_key(problem: Problem) -> dict[str, object]:
+    """What the browser needs to grade ``problem`` as Open edX's CAPA would, as JSON-ready data."""
+    kind = problem.kind
+    if kind in ("single-choice", "multiple-choice", "dropdown"):
+        return {"kind": kind, "correct": [i for i, c in enumerate(problem.choices) if c.correct]}
+    if kind == "numerical":
+        span = answer_range(problem.answer)
+        if span is not None:
+            low, high, low_in, high_in = span
+            return {"kind": kind, "range": [_float_text(low), _float_text(high)], "inclusion": [low_in, high_in]}
+        answer = float(problem.answer)  # type: ignore[arg-type]
+        if problem.tolerance is None:
+            return {"kind": kind, "answer": _float_text(answer), "relative": _float_text(CAPA_RELATIVE_DEFAULT)}
+        text = str(problem.tolerance).strip()
+        # CAPA: "N%" is N * 0.01 * |the author's answer|
+        tolerance = float(text[:-1]) * 0.01 * abs(answer) if text.endswith("%") else float(text)
+        return {"kind": kind, "answer": _float_text(answer), "tolerance": _float_text(tolerance)}
+    if kind == "text":
+        answers = [str(a).strip() for a in (problem.answer, *problem.alternatives)]
+        key: dict[str, object] = {"kind": kind, "answers": answers, "ci": not problem.case_sensitive,
+                                  "regexp": problem.regexp}
+        if problem.regexp:
+            # CAPA joins the answers into one expression: '^' + '|'.join(answers) + '$' (so '^' binds
+            # only the first and '$' only the last; the preview keeps that quirk, learners meet it).
+            key["pattern"] = js_regexp("^" + "|".join(answers) + "$")
+            key["hint_patterns"] = [js_regexp("^" + w.answer.strip() + "$") for w in problem.wrong_answers]
+        key["hints"] = [w.answer.strip() for w in problem.wrong_answers]
+        return key
+    raise ValueError(f"no answer key for a {kind} problem")
+
+
+_JS_SYNTAX = set("^$\\.*+?()[]{}|/")
+_CLASSES = {"w": r"\p{L}\p{N}_", "d": r"\p{Nd}"}  # Python's str patterns are Unicode-aware; JS's \w, \d are not
+
+
+def js_regexp(pattern: str) -> str | None:
+    """A JavaScript (``u`` flag) pattern matching what Python's ``re`` matches for ``pattern``, or None.
+
+    Translates what differs: Unicode ``\\w``/``\\d``/``\\W``/``\\D``, ``(?P<name>``, ``(?P=name)``, and
+    escapes of characters that ``u`` mode refuses to see escaped. Inline flags, ``\\A``, ``\\Z``,
+    lookbehind and conditionals give None (the preview then says it cannot check the problem).
+    """
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            i += 2
+            if nxt in _CLASSES or nxt.lower() in _CLASSES:
+                body = _CLASSES[nxt.lower()]
+                if nxt.islower():
+                    out.append(body if in_class else f"[{body}]")
+                elif in_class:
+                    return None  # [\W...] has no simple JS spelling
+                else:
+                    out.append(f"[^{body}]")
+            elif nxt in "AZ":
+                return None
+            elif nxt.isalnum():
+                out.append("\\" + nxt)  # \s \S \b \B \n \t \1 \x.. \u.. mean the same in both
+            elif nxt in _JS_SYNTAX or (in_class and nxt == "-"):
+                out.append("\\" + nxt)
+            else:
+                out.append(nxt)  # '\,' '\ ' '\-' are plain characters; u mode refuses the escape
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+            out.append(ch)
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+            if pattern.startswith("^", i + 1):
+                out.append("^")
+                i += 1
+            if pattern.startswith("]", i + 1):  # a leading ']' is literal in Python
+                out.append("\\]")
+                i += 1
+        elif ch == "(" and pattern.startswith("(?", i):
+            if pattern.startswith("(?P<", i):
+                out.append("(?<")
+                i += 4
+                continue
+            if pattern.startswith("(?P=", i):
+                end = pattern.find(")", i)
+                if end < 0:
+                    return None
+                out.append(f"\\k<{pattern[i + 4:end]}>")
+                i = end + 1
+                continue
+            if not pattern.startswith(("(?:", "(?=", "(?!"), i):
+                return None  # inline flags, lookbehind, comments, conditionals
+            out.append(pattern[i:i + 3])
+            i += 3
+            continue
+        elif ch == "{":
+            quantifier = re.match(r"\{(\d*)(,\d*)?\}", pattern[i:])
+            if quantifier and (quantifier[1] or (quantifier[2] or ",")[1:]):
+                out.append("{" + (quantifier[1] or "0") + (quantifier[2] or "") + "}")  # Python's {,n} is {0,n}
+                i += len(quantifier[0])
+                continue
+            out.append("\\{")  # a brace that is not a quantifier is a literal in Python
+        elif ch == "}":
+            out.append("\\}")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)

@@ -78,9 +78,28 @@ def _stamp(ms: int) -> str:
     return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
 
 
+def plain(text: str) -> str:
+    """Cue text without WebVTT voice and class tags."""
+    return re.sub(r"</?[a-zA-Z][^>]*>", "", text)
+
+
 def to_srt(cues: list[tuple[int, int, str]]) -> str:
     parts = []
     for n, (start, end, text) in enumerate(cues, 1):
-        clean = re.sub(r"</?[a-zA-Z][^>]*>", "", text)  # VTT voice/class tags
+        clean = plain(text)
         parts.append(f"{n}\n{_stamp(start)} --> {_stamp(end)}\n{clean}\n")
+    return "\n".join(parts)
+
+
+def _vtt_stamp(ms: int) -> str:
+    return _stamp(ms).replace(",", ".")
+
+
+def to_vtt(cues: list[tuple[int, int, str]]) -> str:
+    """WebVTT for a browser's ``<track>``; cue text is escaped (tags a .vtt had are kept as they were)."""
+    parts = ["WEBVTT\n"]
+    for start, end, text in cues:
+        body = text if re.search(r"</?[a-zA-Z][^>]*>", text) else text.replace("&", "&amp;").replace("<", "&lt;")
+        body = re.sub(r"\n{2,}", "\n", body.replace("-->", "--&gt;"))
+        parts.append(f"{_vtt_stamp(start)} --> {_vtt_stamp(end)}\n{body}\n")
     return "\n".join(parts)
