@@ -1,7 +1,7 @@
 """Markdown parsing and rendering, one configuration for every stage.
 
-CommonMark with tables, strikethrough, footnotes, definition lists and math
-(markdown-it-py and its plugins); raw HTML passes through. Links are
+CommonMark with tables, strikethrough, footnotes, definition lists, math and
+attribute spans (``[in vivo]{lang=la}``; markdown-it-py and its plugins); raw HTML passes through. Links are
 rewritten at render time from a mapping the emitter supplies, so the
 loader's resolution is the single truth.
 
@@ -30,6 +30,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -147,6 +148,7 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
+    md.use(attrs_plugin, after=(), spans=True)  # [text]{lang=sv}: a span, for a phrase in another language
     md.block.ruler.before("table", "depth_guard", _block_guard)
     md.block.ruler.before("fence", "math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote"]})
     md.inline.ruler.before("text", "depth_guard", _inline_guard)
