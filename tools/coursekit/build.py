@@ -130,3 +130,23 @@ def build(source: Path, out_dir: Path, run: str | None = None, target: str = "ol
         companions=[out_dir / f"{output.top}.{suffix}" for suffix in sorted(output.companions)],
     )
 
+
+
+def emit_preview(course: Course, run: str | None, source: Path) -> Output:
+    """The preview site's files, in memory (``coursekit serve`` serves them from there)."""
+    from coursekit.emit import preview
+
+    return preview.emit(course, choose_run(course, run), source)
+
+
+def write_preview(output: Output, dest: Path) -> None:
+    """Write the preview folder whole: built beside ``dest``, then swapped in, so a failure changes nothing."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".tmp-preview-", dir=dest.parent))
+    try:
+        package.write_tree(output, work / "site")
+        if dest.exists():
+            os.replace(dest, work / "previous")
+        os.replace(work / "site", dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -10,4 +10,5 @@ from types import ModuleType
 
 from coursekit.emit import imscc, olx
 
+# Archive targets of `coursekit build`; the preview site (emit/preview) has its own command.
 TARGETS: dict[str, ModuleType] = {olx.NAME: olx, imscc.NAME: imscc}
