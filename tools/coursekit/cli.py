@@ -19,6 +19,8 @@ COMMANDS = {  # command name -> module in coursekit.commands
     "import": "import_cmd",
     "lint": "lint",
     "new": "new",
+    "preview": "preview",
+    "serve": "serve",
     "stats": "stats",
 }
 
@@ -55,6 +57,8 @@ def main() -> None:
       coursekit build            compile course_src/ into olx_build/<org>-<number>-<run>.tar.gz
       coursekit build --lint     the same, and check the course (what `make` runs)
       coursekit build --run X    build another run defined in course.yaml
+      coursekit preview          write the course as a site learners' eyes see (olx_build/preview/)
+      coursekit serve            the same, live on 127.0.0.1, reloading on every save
       coursekit new my_course    start a new course from a template
 
     The authoring format is described in docs/authoring.md.
