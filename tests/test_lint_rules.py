@@ -289,6 +289,15 @@ def test_spelling_skips_code_urls_html_and_link_targets(tmp_path: Path) -> None:
 
 
 @needs_voikko
+def test_spelling_skips_text_marked_as_another_language(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {PAGE: append(
+        "\nStrategia puhuu [Green Public Procurement]{lang=en} -ajattelusta ja "
+        '<span lang="sv">upphandlande enhet</span> on ruotsia. Myös [kirjoittamann]{lang=fi}.\n')})
+    found = lint(LintRequest(source=root, olx=False)).diagnostics
+    assert [(d.code, d.message.split(" (")[0]) for d in found] == [("W701", "unknown word 'kirjoittamann'")]
+
+
+@needs_voikko
 def test_spelling_reports_typos_in_titles_and_problems(tmp_path: Path) -> None:
     root = make_course(tmp_path / "course", {
         KOE: ("title: Loppukoe", "title: Loppukoee"),

@@ -167,6 +167,12 @@ NOT_PROSE_RE = re.compile(r"[\d_]")  # words with digits or underscores are code
 SKIP_HTML = frozenset({"code", "pre", "kbd", "samp", "var", "script", "style", "math"})
 OPEN_TAG_RE = re.compile(r"^<\s*([a-zA-Z][\w-]*)")
 CLOSE_TAG_RE = re.compile(r"^<\s*/\s*([a-zA-Z][\w-]*)")
+LANG_ATTR_RE = re.compile(r"""\slang\s*=\s*["']?\s*([A-Za-z][\w-]*)""")
+
+
+def _html_lang(tag: str) -> str | None:
+    found = LANG_ATTR_RE.search(tag)
+    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)
@@ -189,8 +195,16 @@ def _words_in(content: str, rel_line: int, glued: bool = False) -> Iterator[Word
         yield Word(word, rel_line, bool(match.group(1)))
 
 
-def prose_words(ctx: CheckContext, text: MdText) -> Iterator[Word]:
-    """Words of running text: not code, not URLs, not HTML tags, not link targets."""
+def _foreign(lang: object, language: str | None) -> bool:
+    """Whether a ``lang`` attribute marks text as not in the course's ``language``."""
+    if not isinstance(lang, str) or not lang.strip() or language is None:
+        return False
+    return lang.strip().lower().split("-")[0] != language.lower().split("-")[0]
+
+
+def prose_words(ctx: CheckContext, text: MdText, language: str | None = None) -> Iterator[Word]:
+    """Words of running text: not code, not URLs, not HTML tags, not link targets, and not text the
+    author marked as another language than ``language`` (``[...]{lang=en}``, ``<span lang="en">``)."""
     for tok in tokens(ctx, text):
         if tok.type != "inline" or not tok.children or not tok.map:
             continue
@@ -207,8 +221,13 @@ def prose_words(ctx: CheckContext, text: MdText) -> Iterator[Word]:
                 opened = OPEN_TAG_RE.match(child.content)
                 if close and skipping and skipping[-1] == close.group(1).lower():
                     skipping.pop()
-                elif opened and opened.group(1).lower() in SKIP_HTML and not child.content.rstrip().endswith("/>"):
+                elif opened and not child.content.rstrip().endswith("/>") and (
+                        opened.group(1).lower() in SKIP_HTML or _foreign(_html_lang(child.content), language)):
                     skipping.append(opened.group(1).lower())
+            elif child.type == "span_open" and (skipping or _foreign(child.attrGet("lang"), language)):
+                skipping.append("[span]")
+            elif child.type == "span_close" and skipping and skipping[-1] == "[span]":
+                skipping.pop()
             elif skipping:
                 continue
             elif child.type in ("text", "image"):

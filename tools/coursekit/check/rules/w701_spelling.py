@@ -1,15 +1,17 @@
 """Finnish spelling of the course text (Voikko and the course word list).
 
 What: a word in the prose of a Finnish course (language `fi`) that the
-Voikko spell checker does not know and that is not in the course word list
-(`lint.words` in course.yaml, one word per line; `Sana*` accepts every word
-starting with "Sana", for inflected names). Checked: Markdown text, titles,
-problem texts, feedback and hints, image alt texts. Not checked: code,
-URLs, e-mail addresses, file names, raw HTML tags and link targets, words
-with digits, words in capitals (abbreviations) and abbreviations with a
-case ending (`EU:n`). Needs the Voikko library and its Finnish dictionary
-(Debian/Ubuntu: `apt-get install libvoikko1 voikko-fi`); without them the
-rule prints a note and checks nothing.
+Voikko spell checker does not know and that is not in the course word
+list (`lint.words` in course.yaml, one word per line; `Sana*` accepts
+every word starting with "Sana", for inflected names). Checked: Markdown
+text, titles, problem texts, feedback and hints, image alt texts. Not
+checked: code, URLs, e-mail addresses, file names, raw HTML tags and
+link targets, text marked as another language (`[best value]{lang=en}`
+or `<span lang="en">`: mark foreign phrases so screen readers pronounce
+them right), words with digits, words in capitals (abbreviations) and
+abbreviations with a case ending (`EU:n`). Needs the Voikko library and
+its Finnish dictionary (Debian/Ubuntu: `apt-get install libvoikko1
+voikko-fi`); without them the rule prints a note and checks nothing.
 
 Why: typos make a course look careless and confuse learners who read in a
 second language; screen readers mispronounce them.
@@ -85,8 +87,9 @@ def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:
 
     def unknown(text: MdText) -> list[tuple[str, int]]:
         """(word, line in the text) of each unknown word: a pure function of the text (memoised)."""
-        return cache.current().get("spelling", (text.text, text.inline, identity), lambda: [
-            (item.word, item.rel_line) for item in prose_words(ctx, text) if not checker.correct(item.word, item.dot)])
+        return cache.current().get("spelling", (text.text, text.inline, identity, course.language), lambda: [
+            (item.word, item.rel_line) for item in prose_words(ctx, text, course.language)
+            if not checker.correct(item.word, item.dot)])
 
     def in_text(text: MdText) -> Iterator[Finding]:
         for word, rel_line in unknown(text):
