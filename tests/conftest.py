@@ -130,3 +130,12 @@ def built_html(src: Path, out: Path) -> str:
     with tarfile.open(archive) as tar:
         return "\n".join(tar.extractfile(m).read().decode("utf-8")  # type: ignore[union-attr]
                          for m in tar.getmembers() if m.isfile() and m.name.endswith((".html", ".xml")))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (the system's), or a skip that says what is missing."""
+    from browser import launched
+
+    with launched() as b:
+        yield b

@@ -48,7 +48,7 @@ def test_stats_of_the_feature_course() -> None:
     assert basics["graded_questions"] == 7  # the homework subsection: 6 + the scored quiz question
     assert media["discussions"] == 1 and media["videos"] == 1
     assert media["other_blocks"] == {"drag-and-drop-v2": 1, "poll": 1, "survey": 1, "word_cloud": 1}
-    assert basics["words"] == 30  # counted by hand: text, headings, table cells, footnote; not raw HTML
+    assert basics["words"] == 38  # by hand: text with the English span, headings, cells, footnote
     assert data["effort_hours"] > 0
 
 

@@ -10,6 +10,7 @@ printing). Problems are checked in the browser by ``_preview/grade.js`` against 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -51,7 +52,20 @@ def _environment():
         autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["headings_from"] = headings_from
     return env
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+UNIT_BODY_LEVEL = 3  # a unit's text starts its own headings at ### (## is the unit's title)
+
+
+def headings_from(body: Markup, level: int) -> Markup:
+    """``body`` with its headings moved so that the unit text's top level (###) becomes ``level``."""
+    shift = level - UNIT_BODY_LEVEL
+    if not shift:
+        return body
+    return Markup(_HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(6, max(1, int(m[2]) + shift))}", str(body)))
 
 
 def unit_page(unit_id: str) -> str:

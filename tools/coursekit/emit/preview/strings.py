@@ -46,6 +46,7 @@ FI = {
     "err_number": "Vastaus ei ole luku. Esikatselu tarkistaa vain luvut, kuten 12 tai 0.5; Open edX hyväksyy "
                   "myös laskulausekkeita.",
     "err_unsupported": "Esikatselu ei osaa tarkistaa tätä tehtävää; tarkista se Open edXissä.",
+    "shuffled": "Open edX näyttää vaihtoehdot kullekin oppijalle eri järjestyksessä.",
     "not_checkable": "Tämän tehtävän säännöllistä lauseketta ei voi tarkistaa selaimessa; tarkista se Open edXissä.",
     "answer_after": "Oikea vastaus näytetään määräajan jälkeen.",
     "video": "Video",
@@ -107,6 +108,7 @@ EN = {
     "err_number": "That is not a number. The preview checks plain numbers such as 12 or 0.5; Open edX also "
                   "accepts formulas.",
     "err_unsupported": "The preview cannot check this problem; check it in Open edX.",
+    "shuffled": "Open edX shows the choices to each learner in a different order.",
     "not_checkable": "This problem's regular expression cannot be checked in a browser; check it in Open edX.",
     "answer_after": "The answer is shown after the due date.",
     "video": "Video",

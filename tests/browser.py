@@ -1,0 +1,78 @@
+"""A real headless Chromium for the preview's tests: the system's (Debian's ``chromium``), driven by Playwright.
+
+No browser is ever downloaded: the tests skip, saying why, when Playwright or the system browser is
+missing (``.ci/run`` installs both). Every page may load only ``file:`` and ``http://127.0.0.1``
+addresses; anything else is aborted and recorded in ``Browser.outside``, which tests assert empty.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+
+# The flags keep Chromium from reaching out on its own (updates, sync, field trials) on a closed network.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+LOCAL = ("file://", "http://127.0.0.1", "data:", "about:", "blob:")
+
+
+def chromium_path() -> str | None:
+    wanted = os.environ.get("COURSEKIT_CHROMIUM")
+    if wanted:
+        return wanted
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@dataclass
+class Browser:
+    playwright_browser: object
+    outside: list[str] = field(default_factory=list)  # addresses a page tried to reach beyond this machine
+    errors: list[str] = field(default_factory=list)  # uncaught script errors and console errors
+
+    @contextmanager
+    def page(self, **options) -> Iterator[object]:
+        context = self.playwright_browser.new_context(**options)
+        page = context.new_page()
+
+        def route(r) -> None:
+            url = r.request.url
+            if url.startswith(LOCAL):
+                r.continue_()
+            else:
+                self.outside.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: {exc}"))
+        page.on("console", lambda m: self.errors.append(f"{page.url}: console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        try:
+            yield page
+        finally:
+            context.close()
+
+
+@contextmanager
+def launched() -> Iterator[Browser]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed (pip install -e '.[dev]')")
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no system Chromium (Debian: apt-get install chromium; or set COURSEKIT_CHROMIUM)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=ARGS, headless=True)
+        try:
+            yield Browser(browser)
+        finally:
+            browser.close()
