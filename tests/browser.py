@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -40,6 +44,9 @@ class Browser:
 
     @contextmanager
     def page(self, **options) -> Iterator[object]:
+        """A page in a new context; ``outside`` and ``errors`` start empty for it."""
+        self.outside.clear()
+        self.errors.clear()
         context = self.playwright_browser.new_context(**options)
         page = context.new_page()
 
@@ -59,6 +66,25 @@ class Browser:
             yield page
         finally:
             context.close()
+
+
+@contextmanager
+def served(root: Path) -> Iterator[str]:
+    """ROOT over http://127.0.0.1 (a port of its own), for tools that cannot read ``file:`` pages whole."""
+    handler = partial(Quiet, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        pass
 
 
 @contextmanager
