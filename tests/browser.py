@@ -102,3 +102,30 @@ def launched() -> Iterator[Browser]:
             yield Browser(browser)
         finally:
             browser.close()
+
+
+def evaluate_in_chromium(script: str, expression: str, arg: object) -> object:
+    """Run SCRIPT on a blank page, then EXPRESSION(arg), in a Chromium of its own on a thread of its own.
+
+    For tests that also use Django: Playwright's sync API keeps an event loop in its thread, and
+    Django's database refuses to work in a thread that has one.
+    """
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            with launched() as b, b.page() as page:
+                page.goto("about:blank")
+                page.add_script_tag(content=script)
+                outcome["value"] = page.evaluate(expression, arg)
+                outcome["errors"] = list(b.errors)
+        except BaseException as exc:  # a skip too: raised again in the caller's thread
+            outcome["raised"] = exc
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    if "raised" in outcome:
+        raise outcome["raised"]  # type: ignore[misc]
+    assert outcome["errors"] == [], outcome["errors"]
+    return outcome["value"]

@@ -35,6 +35,7 @@ from lxml import etree
 
 from conftest import FEATURE, KEINO
 from coursekit.build import build
+from coursekit.grading import answer_key, answer_range
 from coursekit.load import load_course
 from coursekit.model import Course, Discussion, Html, Problem, RawXBlock, Video
 
@@ -269,6 +270,8 @@ class Checked:
     wrong_submitted: int = 0
     wrong_graded_incorrect: int = 0
     grading_failures: list[str] = field(default_factory=list)
+    # every answer put to CAPA, with its verdict: what the preview must agree with
+    probes: list[tuple[Problem, object, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -452,6 +455,40 @@ def test_problems_are_graded_as_the_source_says(checked: Checked) -> None:
     assert checked.wrong_graded_incorrect == checked.wrong_submitted
 
 
+def preview_response(problem: Problem, value):
+    """A CAPA answer in the form the preview's grade.js takes: choice indices, an option index, text."""
+    if problem.kind == "single-choice":
+        return [int(value.removeprefix("choice_"))]
+    if problem.kind == "multiple-choice":
+        return [int(v.removeprefix("choice_")) for v in value]
+    if problem.kind == "dropdown":
+        return str(next(i for i, c in enumerate(problem.choices) if c.text.text.strip() == value))
+    return value
+
+
+def test_the_preview_grades_every_answer_as_capa_does(checked: Checked) -> None:
+    """grade.js in Chromium, on every answer put to the real CAPA above (right, wrong, and edges)."""
+    from importlib.resources import files
+
+    from browser import evaluate_in_chromium
+
+    script = (files("coursekit.emit.preview") / "assets" / "grade.js").read_text(encoding="utf-8")
+    cases = [(answer_key(p), preview_response(p, v)) for p, v, _ in checked.probes]
+    results = evaluate_in_chromium(script, "cases => cases.map(([key, r]) => window.coursekitGrade(key, r))", cases)
+    disagree = []
+    verdicts: Counter[str] = Counter()
+    for (problem, value, capa), result in zip(checked.probes, results, strict=True):
+        preview = "correct" if result.get("correct") is True else "incorrect" if result.get("correct") is False \
+            else f"error {result.get('error')}"
+        verdicts[capa] += 1
+        if preview != capa:
+            disagree.append(f"{problem.id} ({problem.kind}): {value!r}: CAPA {capa}, preview {preview}")
+    print(f"\n{checked.name}: preview and CAPA agree on {len(results) - len(disagree)} of {len(results)} "
+          f"answers (CAPA: {dict(verdicts)})")
+    assert disagree == []
+    assert verdicts["correct"] > 0 and verdicts["incorrect"] > 0
+
+
 def capa_system(runtime: OlxRuntime, block) -> LoncapaSystem:
     from django.template.loader import render_to_string
 
@@ -498,7 +535,9 @@ def grade_problem(checked: Checked, problem: Problem) -> None:
         checked.grading_failures.append(f"{problem.id}: the rendered problem has no input {answer_id}")
 
     def grade(value) -> str:
-        return lcp.grade_answers({answer_id: value}).get_correctness(answer_id)
+        got = lcp.grade_answers({answer_id: value}).get_correctness(answer_id)
+        checked.probes.append((problem, value, got))
+        return got
 
     for value in correct_answers(problem):
         checked.correct_submitted += 1
@@ -514,6 +553,11 @@ def grade_problem(checked: Checked, problem: Problem) -> None:
         checked.wrong_graded_incorrect += 1
     else:
         checked.grading_failures.append(f"{problem.id}: wrong answer {value!r} graded {got!r}")
+    for value in edge_answers(problem):
+        try:
+            grade(value)
+        except Exception as exc:  # CAPA refusing an input is a finding, not a crash of the test
+            checked.grading_failures.append(f"{problem.id}: CAPA failed on {value!r}: {type(exc).__name__}: {exc}")
 
 
 # -- answers, from the course model ------------------------------------------------------------
@@ -585,6 +629,31 @@ def wrong_answer(problem: Problem):
             fold = (lambda s: s) if problem.case_sensitive else str.casefold
             assert fold(value) not in {fold(p) for p in patterns}, (problem.id, value)
         return value
+    raise AssertionError(f"{problem.id}: unknown problem kind {problem.kind!r}")
+
+
+def edge_answers(problem: Problem) -> list:
+    """Answers near the borders of right and wrong, whatever CAPA makes of them (the preview must agree)."""
+    n = len(problem.choices)
+    correct = [i for i, choice in enumerate(problem.choices) if choice.correct]
+    if problem.kind == "single-choice":
+        return [f"choice_{i}" for i in range(n)]
+    if problem.kind == "multiple-choice":
+        sets = [correct[:-1], *([*correct, i] for i in range(n) if i not in correct)]
+        return [[f"choice_{i}" for i in sorted(s)] for s in sets if s]
+    if problem.kind == "dropdown":
+        return [choice.text.text.strip() for choice in problem.choices]
+    if problem.kind == "numerical":
+        if answer_range(problem.answer) is not None:
+            low, high, _, _ = answer_range(problem.answer)
+            return [_number(v) for v in (low, high, (low + high) / 2, low - 1, high + 1)]
+        answer = float(problem.answer)
+        tolerance = _tolerance(problem) or abs(answer) * 1e-5  # CAPA's default: 0.001 % of the answer
+        return [_number(v) for v in (answer + tolerance, answer - tolerance, answer + tolerance * 1.01,
+                                     answer - tolerance * 1.01, -answer if answer else 1.0)]
+    if problem.kind == "text":
+        value = correct_answers(problem)[0]
+        return [f"  {value} ", value.swapcase(), value.upper(), value + "x", "x" + value]
     raise AssertionError(f"{problem.id}: unknown problem kind {problem.kind!r}")
 
 
