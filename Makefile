@@ -6,8 +6,9 @@ SOURCE ?= course_src
 OUT    ?= olx_build
 RUN    ?=
 RUN_ARG := $(if $(RUN),--run $(RUN),)
+PORT   ?= 8000
 
-.PHONY: all setup build lint test bench import import-dry-run clean stats moodle
+.PHONY: all setup build lint test bench import import-dry-run clean stats moodle preview serve
 
 all: setup  ## build + lint in one process: one load, one emit
 	$(BIN)/coursekit build --lint --source $(SOURCE) --out $(OUT) $(RUN_ARG)
@@ -25,6 +26,12 @@ build: setup
 
 moodle: setup  ## IMS Common Cartridge 1.1 + Moodle XML question bank, and what Moodle cannot carry
 	$(BIN)/coursekit build --target imscc --lint --source $(SOURCE) --out $(OUT) $(RUN_ARG)
+
+preview: setup  ## the course as a static site that opens from disk: $(OUT)/preview/index.html
+	$(BIN)/coursekit preview --source $(SOURCE) --out $(OUT)/preview $(RUN_ARG)
+
+serve: setup  ## the preview on http://127.0.0.1:$(PORT)/, rebuilt and reloaded on every save
+	$(BIN)/coursekit serve --source $(SOURCE) --port $(PORT) $(RUN_ARG)
 
 lint: setup
 	$(BIN)/coursekit lint --source $(SOURCE)

@@ -49,3 +49,15 @@ def test_scale_section_and_summary_on_a_tiny_course(tmp_path: Path) -> None:
     table = bench_run.format_table(bench_run.summary_rows({"build": figures}))
     assert table.splitlines()[0].split() == ["figure", "value", "goal"]
     assert "20 build, components/s (cold)" in table and "growth exponent 20..40 (cold)" in table
+
+
+def test_serve_section_and_summary_on_the_feature_course(tmp_path: Path) -> None:
+    import bench_serve
+
+    from conftest import FEATURE
+
+    figures = bench_serve.serve_reload(tmp_path, 1, probe(), FEATURE)
+    assert figures["page"] == "unit-intro_toinen-yksikko.html"  # the last unit of 01-intro.md
+    assert 0 < figures["served"]["wall_s"]["median"] < bench_serve.TIMEOUT
+    table = bench_run.format_table(bench_run.summary_rows({"serve": figures}))
+    assert "save -> new build served (serve)" in table and "save -> page reloaded (serve, Chromium)" in table

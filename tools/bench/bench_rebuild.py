@@ -43,10 +43,12 @@ class Editor:
         self.original = path.read_text(encoding="utf-8")
         self.count = itertools.count(1)
 
-    def __call__(self, _i: int) -> None:
+    def __call__(self, _i: int) -> str:
+        """Write the next edit; return the line it added."""
         n = next(self.count)
         line = SENTENCES[n % len(SENTENCES)].format(n=n)
         self.path.write_text(self.original.rstrip("\n") + "\n\n" + line + "\n", encoding="utf-8")
+        return line
 
     def restore(self) -> None:
         self.path.write_text(self.original, encoding="utf-8")

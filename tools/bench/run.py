@@ -6,6 +6,8 @@
 3. start-up: `coursekit --help` beside `python -c pass`
 4. one-unit rebuild of KEINO, in a new process and in process
 5. upload: peak RSS of `coursekit import` and `olx upload` (1 GiB archive)
+6. save-to-reload: `coursekit serve` on KEINO, one unit edited, to the new build and to the
+   reloaded page in the system Chromium
 
 Every figure is a median over runs that alternate with what they are compared
 to (A B A B ...); ratios are taken pair by pair; min–max is shown. Exit code 0
@@ -34,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_build import scale, size_label
 from bench_keino import keino, startup
 from bench_rebuild import rebuild
+from bench_serve import serve_reload
 from cli_probe import ROOT, Probe, probe
 from measure import PEAK_NOTE, CommandFailed
 
@@ -109,6 +112,14 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
     if again:
         rows.append(("one-unit rebuild (new process)", f"{_s(again['new_process']):.3f} s", "< 0.3 s"))
         rows.append(("one-unit rebuild (in process)", f"{_s(again['in_process']):.3f} s", ""))
+    live = results.get("serve")
+    if live:
+        rows.append(("save -> new build served (serve)", f"{_s(live['served']):.3f} s", ""))
+        if "reloaded" in live:
+            rows.append(("save -> page reloaded (serve, Chromium)", f"{_s(live['reloaded']):.3f} s", "< 0.5 s"))
+        else:
+            rows.append(("save -> page reloaded (serve, Chromium)", "not measured: " + "; ".join(live["notes"]),
+                         "< 0.5 s"))
     up = results.get("upload")
     if up:
         peaks = [r["peak_mib"] for r in up["runs"]]
@@ -154,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if not args.skip_upload:
         sections.append(("upload", "5. upload peak RSS", lambda: upload(work, upload_mib)))
+    sections.append(("serve", "6. save-to-reload (coursekit serve)", lambda: serve_reload(work / "serve", runs, info)))
     try:
         for key, title, section in sections:
             print(f"\n== {title}", flush=True)
