@@ -237,7 +237,7 @@ def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:
         if not sub.graded:
             continue
         withheld = grading.correctness_withheld(sub.settings.get("show_correctness"), sub.due is not None)
-        grouped: dict[tuple[Loc, str, str], list[Problem]] = {}
+        grouped: dict[tuple[Loc, str], list[tuple[Problem, str]]] = {}
         for unit in sub.units:
             for problem in unit.components:
                 if not isinstance(problem, Problem) or not problem.scored:
@@ -248,11 +248,14 @@ def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:
                 why = grading.answer_before_last_attempt(problem.showanswer, problem.max_attempts)
                 if why:
                     value = problem.showanswer or grading.SHOWANSWER_DEFAULT
-                    grouped.setdefault((_showanswer_loc(course, sub, problem, ctx), value, why), []).append(problem)
+                    grouped.setdefault((_showanswer_loc(course, sub, problem, ctx), value), []).append((problem, why))
                 if grading.more_attempts(problem.max_attempts):
                     yield from _feedback_leaks(problem, grading.attempts_left(problem.max_attempts))
-        for (loc, value, why), problems in grouped.items():
-            count = "1 graded problem" if len(problems) == 1 else f"{len(problems)} graded problems"
+        for (loc, value), found in grouped.items():
+            reasons = sorted({why for _p, why in found})
+            why = reasons[0] if len(reasons) == 1 else \
+                "shows the answer after the first submission, while attempts are left"
+            count = "1 graded problem" if len(found) == 1 else f"{len(found)} graded problems"
             yield Finding(loc, f"`showanswer: {value}` {why} ({count} in {sub.file})",
                           "use `showanswer: finished` (or `after_all_attempts`) for graded problems, or one attempt",
-                          tuple(p.loc for p in problems if p.loc != loc))
+                          tuple(p.loc for p, _why in found if p.loc != loc))
