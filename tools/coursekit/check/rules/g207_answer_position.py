@@ -23,9 +23,11 @@ Why: a learner who always picks "A", or "the first three", scores points
 without knowing anything, and the exam no longer measures what it should.
 Writers put the right answer first because they write it first.
 
-Example: 12 of the 15 unshuffled single-choice and dropdown items of
-08-loppukoe/01-loppukoe.md have the right answer first (80 %), where
-random placement would give about 4 (26 %).
+Example: 12 of the 15 unshuffled single-choice and dropdown items of a
+graded exam have the right answer first (80 %), where random placement
+would give about 3.8 (25 %); 7 of its 8 multiple-choice items have exactly
+the first two or three options right, where random placement would give
+about 0.8.
 
 Fix: move the right answers to different positions (roughly evenly), or
 set `shuffle: true` on single-choice problems. Keep a logical order

@@ -19,17 +19,17 @@ that gives the right answer away:
   marks a checkbox problem only as a whole, but shows the feedback of every
   choice: a learner who ticks every box once reads which are right;
 - text: the feedback of a `wrong_answers` entry contains an accepted answer;
-- any problem: a hint contains the right answer or a part of it (for
-  a one-word text answer also a word of the hint that is at least a third
-  of it, such as "innovaatio" for "innovaatiokumppanuus"; for choices the
-  test above). Hints (the Hint button)
-  can be read before the first submission, at no cost, whatever the attempts.
+- any problem: a hint contains the right answer or a part of it (for a
+  one-word text answer also a word of the hint that is at least a third of
+  it, such as "innovaatio" for "innovaatiokumppanuus"; for choices the test
+  above). Hints (the Hint button) can be read before the first submission,
+  at no cost, whatever the attempts.
 
 Not reported: feedback on the right choice and `correct_feedback` (shown
 only after a right answer); anything in a subsection with
 `show_correctness: never`, or `past_due` and a due date (Open edX then holds
-back feedback and answers, though not hints); problems with one attempt
-(feedback after the only attempt is teaching, not a leak).
+back feedback and answers, though not hints); feedback in problems with
+one attempt (after the only attempt it is teaching, not a leak).
 
 Why: the exam measures what a learner can work out from the feedback
 instead of what they know, and a learner who does not read the feedback is
@@ -174,7 +174,7 @@ def _showanswer_loc(course: Course, sub: Subsection, problem: Problem, ctx: Chec
     if "showanswer" in sub.settings:
         return find_line(ctx, sub.file, 1, r"^showanswer\s*:")
     start = find_line(ctx, course.loc.file, 1, r"^problem_defaults\s*:").line
-    return find_line(ctx, course.loc.file, start, r"^\s+showanswer\s*:")
+    return find_line(ctx, course.loc.file, start, r"\bshowanswer\s*:")
 
 
 def _feedback_leaks(problem: Problem, left: str) -> Iterator[Finding]:

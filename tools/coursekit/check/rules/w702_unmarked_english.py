@@ -3,10 +3,12 @@
 What: in a course whose language is `fi`, a run of English-looking words in
 the running text that is not marked with its language: at least three words
 of which at least two are common English function words (the, of, and, for,
-to, in, with, is, ...), or at least four words with one of them ("public
-procurement of innovative solutions"). A run is a stretch of words
+to, in, with, is, ...), or at least four words with one of the, of, and,
+for, with ("public procurement of innovative solutions"; not "in house",
+which Finnish uses). A run is a stretch of words
 written in letters a-z only (a word with å, ä or ö ends it), joined by
-spaces or hyphens and not broken by punctuation. Not checked: code, link
+spaces or hyphens and not broken by punctuation (so a Finnish word without
+those letters next to the phrase may be shown with it). Not checked: code, link
 texts and targets, URLs, raw HTML tags, image alt texts, titles, and text
 marked as another language (`[Buying Social]{lang=en}` or
 `<span lang="en">`).
@@ -47,6 +49,8 @@ FUNCTION_WORDS = frozenset({
     "as", "be", "this", "that", "it", "its", "an", "their", "into", "not", "we", "you", "our", "your",
     "which", "who", "how", "what", "has", "have", "will", "can",
 })
+# Function words that Finnish prose never borrows ("in" and "to" it does: in house, in vitro).
+STRONG_WORDS = frozenset({"the", "of", "and", "for", "with"})
 TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][a-z]+)?|[^\w\s-]+|\d+")  # letter words, punctuation, numbers
 ASCII_WORD_RE = re.compile(r"^[A-Za-z]+(?:['’][a-z]+)?$")
 JOIN_RE = re.compile(r"^[ \t-]*$")  # what may stand between two words of a run
@@ -60,7 +64,8 @@ def english_runs(content: str) -> Iterator[str]:
     def finish() -> Iterator[str]:
         if len(run) >= 3:
             function = sum(1 for w in run if w.lower() in FUNCTION_WORDS)
-            if function >= 2 or (function >= 1 and len(run) >= 4):
+            strong = any(w.lower() in STRONG_WORDS for w in run)
+            if function >= 2 or (strong and len(run) >= 4):
                 yield " ".join(run)
 
     for match in TOKEN_RE.finditer(content):
@@ -94,4 +99,4 @@ def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:
                     continue
                 seen.add(key)
                 yield Finding(loc, f"English phrase not marked as English: {phrase!r}",
-                              f"mark it: [{phrase}]{{lang=en}} (leave Finnish words outside the brackets)")
+                              "mark the English words: [...]{lang=en} (Finnish words stay outside the brackets)")
