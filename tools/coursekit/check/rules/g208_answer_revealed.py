@@ -190,7 +190,7 @@ def _feedback_leaks(problem: Problem, left: str) -> Iterator[Finding]:
             found = names_choice(choice.feedback, problem, keys[0])
             if found:
                 yield Finding(choice.feedback.loc,
-                              f"the feedback of wrong choice {_letter(i)} names the right answer "
+                              f"{problem.id}: the feedback of wrong choice {_letter(i)} names the right answer "
                               f"({_letter(keys[0])}: {_quote(found)}), and Open edX shows it after the wrong "
                               f"submission with {left} left", hint)
     elif problem.kind == "multiple-choice":
@@ -199,9 +199,9 @@ def _feedback_leaks(problem: Problem, left: str) -> Iterator[Finding]:
             first = with_feedback[0]
             loc = (first.feedback or first.feedback_unselected).loc  # type: ignore[union-attr]
             yield Finding(loc,
-                          f"{len(with_feedback)} of {len(problem.choices)} choices have feedback: Open edX marks a "
-                          f"multiple-choice answer only as a whole but shows every choice's feedback, so one "
-                          f"submission tells which options are right, with {left} left",
+                          f"{problem.id}: {len(with_feedback)} of {len(problem.choices)} choices have feedback: "
+                          f"Open edX marks a multiple-choice answer only as a whole but shows every choice's "
+                          f"feedback, so one submission tells which options are right, with {left} left",
                           "give the problem one attempt (`max_attempts: 1`), or move the per-choice feedback to "
                           "`explanation:` (shown with `showanswer: finished`)")
     elif problem.kind == "text":
@@ -209,8 +209,8 @@ def _feedback_leaks(problem: Problem, left: str) -> Iterator[Finding]:
             found = names_answer(wrong.feedback, problem)
             if found:
                 yield Finding(wrong.feedback.loc,
-                              f"the feedback for the wrong answer {wrong.answer!r} contains the right answer "
-                              f"({found}), and Open edX shows it with {left} left", hint)
+                              f"{problem.id}: the feedback for the wrong answer {wrong.answer!r} contains the right "
+                              f"answer ({found}), and Open edX shows it with {left} left", hint)
 
 
 def _hint_leaks(problem: Problem) -> Iterator[Finding]:
@@ -226,8 +226,8 @@ def _hint_leaks(problem: Problem) -> Iterator[Finding]:
                     break
         if found:
             yield Finding(text.loc,
-                          f"hint {n} gives the right answer away ({found}); the Hint button shows it before the "
-                          "first submission, at no cost",
+                          f"{problem.id}: hint {n} gives the right answer away ({found}); the Hint button shows "
+                          "it before the first submission, at no cost",
                           "remove the hint from the graded problem, or make it point to the course material "
                           "instead of the answer")
 
