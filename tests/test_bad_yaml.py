@@ -130,7 +130,8 @@ def test_a_broken_section_is_reported_first_and_alone(src: Path, tmp_path: Path)
     assert all("probably because 02-media/section.yaml could not be read" in line for line in lines[1:])
 
     lint = CliRunner().invoke(main, ["lint", "--source", str(src), "--no-olx", "--format", "json"])
-    findings = [f for f in json.loads(lint.output)["findings"] if f["code"] != "W701"]  # spelling, if installed
+    # W701: spelling, if installed; G208: the feature course's homework shows answers after one attempt (its own)
+    findings = [f for f in json.loads(lint.output)["findings"] if f["code"] not in ("W701", "G208")]
     assert findings[0]["code"] == "E001" and findings[0]["path"].endswith("02-media/section.yaml")
     assert not [f for f in findings if f["code"] in ("S105", "E011")], findings
     assert [f["code"] for f in findings[1:]] == ["G202"]

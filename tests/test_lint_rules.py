@@ -62,6 +62,33 @@ def findings(root: Path, olx: bool = False) -> list[tuple[str, str]]:
     return sorted((d.code, f"{d.loc.file}:{d.loc.line}") for d in result.diagnostics)
 
 
+def single_choice(n: int, keyed: list[int], shuffle: bool = False) -> str:
+    """Quiz-file YAML of ``n`` single-choice problems of four choices; problem i keys ``keyed[i % len(keyed)]``."""
+    names = ["Ensimmäinen", "Toinen", "Kolmas", "Neljäs"]
+    out = []
+    for i in range(n):
+        out.append("  - type: single-choice\n    question: Mikä vaihtoehto on oikea?\n"
+                   + ("    shuffle: true\n" if shuffle else "") + "    choices:\n")
+        for j, name in enumerate(names):
+            right = j == keyed[i % len(keyed)]
+            out.append(f"      - text: {name}\n" + ("        correct: true\n" if right else "")
+                       + f"        feedback: {'Oikein' if right else 'Väärin'}.\n")
+    return "".join(out)
+
+
+def first_two_of_four(n: int) -> str:
+    """Quiz-file YAML of ``n`` multiple-choice problems whose right choices are exactly the first two."""
+    block = ("  - type: multiple-choice\n    question: Mitkä vaihtoehdot ovat oikein?\n    choices:\n"
+             + "".join(f"      - text: {name}\n" + ("        correct: true\n" if j < 2 else "")
+                       + f"        feedback: {'Oikein' if j < 2 else 'Väärin'}.\n"
+                       for j, name in enumerate(["Ensimmäinen", "Toinen", "Kolmas", "Neljäs"])))
+    return block * n
+
+
+LONG_ALT = "Kaavio kurssin kahdesta osasta: " + "ensimmäinen osa käsittelee ohjeiden rakennetta, toinen kieltä, " * 3
+NO_SPELLING = append("lint: {severity: {W701: off}}\n")
+
+
 # (id, edits, expected findings, needs the OLX stage)
 CASES: list[tuple[str, dict[str, Edit], list[tuple[str, str]], bool]] = [
     # -- load codes ----------------------------------------------------------------------------
@@ -147,6 +174,33 @@ CASES: list[tuple[str, dict[str, Edit], list[tuple[str, str]], bool]] = [
      [("G206", "course.yaml:12")], False),
     ("G206-section-after-end", {"02-koe/section.yaml": ("start: +1w", "start: +20w")},
      [("G206", "02-koe/section.yaml:2"), ("G206", f"{KOE}:4")], False),
+    ("G207-first-position", {QUIZ: append(single_choice(6, [0]))},
+     [("G207", f"{KOE}:3")], False),
+    ("G207-first-k", {QUIZ: append(first_two_of_four(6))},
+     [("G207", f"{KOE}:3")], False),
+    ("G207-option", {"course.yaml": append("lint: {options: {position_bias_min_items: 5}}\n"),
+                     QUIZ: append(single_choice(5, [1]))},
+     [("G207", f"{KOE}:3")], False),
+    ("G208-showanswer-always", {KOE: ("max_attempts: 1\n", "max_attempts: 1\nshowanswer: always\n")},
+     [("G208", f"{KOE}:6")], False),
+    ("G208-showanswer-attempted", {KOE: ("max_attempts: 1\n", "max_attempts: 3\nshowanswer: attempted\n")},
+     [("G208", f"{KOE}:6"), ("G208", f"{QUIZ}:17")], False),
+    ("G208-course-default-showanswer", {
+        "course.yaml": append("problem_defaults: {showanswer: attempted}\n"), KOE: ("max_attempts: 1\n", "")},
+     [("G208", "course.yaml:33"), ("G208", f"{QUIZ}:17")], False),
+    ("G208-wrong-choice-feedback", {KOE: ("max_attempts: 1", "max_attempts: 2"), QUIZ: append(
+        "  - type: single-choice\n    question: Mikä kaupunki on Suomen pääkaupunki?\n    choices:\n"
+        "      - text: Helsinki\n        correct: true\n        feedback: Oikein.\n"
+        "      - text: Tampere\n        feedback: Ei. Pääkaupunki on Helsinki.\n")},
+     [("G208", f"{QUIZ}:17"), ("G208", f"{QUIZ}:27")], False),
+    ("G208-text-hint", {QUIZ: ("    alternatives: [testikurssi]\n",
+                               "    alternatives: [testikurssi]\n    hints: [Nimen alkuosa on testi.]\n")},
+     [("G208", f"{QUIZ}:11")], False),
+    ("G208-text-wrong-answer", {KOE: ("max_attempts: 1", "max_attempts: 2"), QUIZ: (
+        "    alternatives: [testikurssi]\n",
+        "    alternatives: [testikurssi]\n    wrong_answers:\n      - answer: Kurssi\n"
+        "        feedback: Melkein. Oikea nimi on Testikurssi.\n")},
+     [("G208", f"{QUIZ}:13"), ("G208", f"{QUIZ}:20")], False),
     # -- problems ------------------------------------------------------------------------------
     ("P301-no-correct", {JOHDANTO: ("    correct: true\n", "")},
      [("P301", f"{JOHDANTO}:20")], False),
@@ -192,9 +246,22 @@ CASES: list[tuple[str, dict[str, Edit], list[tuple[str, str]], bool]] = [
      [("A503", f"{PAGE}:9")], False),
     ("A504-table-header", {PAGE: append("\n<table>\n<tr><td>Osa</td><td>Kesto</td></tr>\n</table>\n")},
      [("A504", f"{PAGE}:9")], False),
+    ("A505-long-alt", {JOHDANTO: ("![Kaavio kurssin kahdesta osasta]", f"![{LONG_ALT}]")},
+     [("A505", f"{JOHDANTO}:13")], False),
+    ("A505-html-long-alt", {PAGE: append(f'\n<img src="/static/kuvat_kaavio.png" alt="{LONG_ALT}">\n')},
+     [("A505", f"{PAGE}:9")], False),
+    ("A505-option", {"course.yaml": append("lint: {options: {alt_max_length: 20}}\n")},
+     [("A505", f"{JOHDANTO}:13")], False),
     # -- media ---------------------------------------------------------------------------------
     ("M601-overlap", {VTT: ("00:00:02.500 --> 00:00:05.000", "00:00:02.000 --> 00:00:05.000")},
      [("M601", f"{VTT}:6")], False),
+    # -- writing -------------------------------------------------------------------------------
+    ("W702-unmarked-english", {"course.yaml": NO_SPELLING, PAGE: append(
+        "\nKomission opas Making Public Procurement work in and for Europe kuvaa keinoja.\n")},
+     [("W702", f"{PAGE}:9")], False),
+    ("W702-one-function-word", {"course.yaml": NO_SPELLING, PAGE: append(
+        "\nKäsite public procurement of innovative solutions on tuttu.\n")},
+     [("W702", f"{PAGE}:9")], False),
     # -- built OLX -----------------------------------------------------------------------------
     ("X801-olx-error", {"course.yaml": ("  image: static/kuvat/kurssikuva.png\n", ""),
                         "static/kuvat/kurssikuva.png": None},
@@ -338,3 +405,122 @@ def test_anchor_in_the_right_file_is_fine(tmp_path: Path) -> None:
         JOHDANTO: ("(../02-koe/01-koe.md)", "(../02-koe/01-koe.md#kysymykset)"),
     })
     assert findings(root) == []
+
+
+# -- G207, G208, A505, W702: what must pass ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("edits", [
+    pytest.param({QUIZ: append(single_choice(8, [0, 2, 1, 3, 2, 0, 3, 1]))}, id="spread-positions"),
+    pytest.param({QUIZ: append(single_choice(5, [0]))}, id="too-few-items"),
+    pytest.param({QUIZ: append(single_choice(8, [0], shuffle=True))}, id="shuffled"),
+    pytest.param({QUIZ: append(first_two_of_four(4))}, id="too-few-multiple-choice"),  # 5 with the base one
+    pytest.param({KOE: ("graded: Koe\n", ""), QUIZ: append(single_choice(8, [0]) + first_two_of_four(8)),
+                  "course.yaml": ("min_count: 1", "min_count: 0")}, id="not-graded"),
+    pytest.param({"course.yaml": append("problem_defaults: {weight: 0}\n"), KOE: ("Vastaa kaikkiin", "Lue kaikki"),
+                  QUIZ: append(single_choice(8, [0]))}, id="not-scored"),
+])
+def test_answer_positions_that_pass(tmp_path: Path, edits: dict[str, Edit]) -> None:
+    root = make_course(tmp_path / "course", edits)
+    assert [f for f in findings(root) if f[0] == "G207"] == []
+
+
+def test_answer_position_message_gives_the_figures(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {QUIZ: append(single_choice(9, [0, 0, 0, 0, 0, 0, 0, 1, 2]))})
+    (found,) = lint(LintRequest(source=root, olx=False)).diagnostics
+    assert found.message == ("7 of 9 unshuffled single-choice/dropdown items (78 %) have the right answer first "
+                             "(option A); random placement would give about 2.2 (25 %), and 7 or more by chance has "
+                             "a probability about 0.54 %")
+    assert len(found.related) == 7 and "shuffle: true" in found.hint
+
+
+def test_six_of_eight_first_is_not_reported() -> None:
+    """6 of 8 four-option items first happens by chance in 1.7 % of exams (any of 4 positions): below the bar."""
+    from coursekit.check.rules.g207_answer_position import tail
+
+    assert abs(tail([0.25] * 8, 6) - 0.004227) < 1e-6
+    assert tail([0.25] * 8, 0) == 1.0 and tail([0.5, 0.5], 2) == 0.25
+
+
+@pytest.mark.parametrize("edits", [
+    pytest.param({KOE: ("max_attempts: 1", "max_attempts: 2\nshow_correctness: past_due")}, id="correctness-past-due"),
+    pytest.param({KOE: ("max_attempts: 1", "max_attempts: 2\nshow_correctness: never\nshowanswer: attempted")},
+                 id="correctness-never"),
+    pytest.param({KOE: ("max_attempts: 1", "max_attempts: 1\nshowanswer: attempted")}, id="one-attempt-attempted"),
+    pytest.param({KOE: ("max_attempts: 1", "showanswer: after_all_attempts"),
+                  QUIZ: lambda old: old.replace("        feedback: Oikein, omena on hedelmä.\n", "")
+                  .replace("        feedback: Ei, peruna on juures.\n", "")}, id="unlimited-no-feedback"),
+    pytest.param({QUIZ: ("    alternatives: [testikurssi]\n",
+                         "    alternatives: [testikurssi]\n    hints: [Katso kurssin etusivua.]\n")}, id="fair-hint"),
+])
+def test_feedback_that_passes(tmp_path: Path, edits: dict[str, Edit]) -> None:
+    """Correctness withheld, one attempt, showanswer after the attempts, feedback that does not name the key."""
+    root = make_course(tmp_path / "course", edits)
+    assert [f for f in findings(root) if f[0] == "G208"] == []
+
+
+def test_wrong_choice_feedback_that_explains_passes(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {KOE: ("max_attempts: 1", "max_attempts: 2"), QUIZ: append(
+        "  - type: single-choice\n    question: Mikä kaupunki on Suomen pääkaupunki?\n    choices:\n"
+        "      - text: Helsinki\n        correct: true\n        feedback: Oikein, pääkaupunki on Helsinki.\n"
+        "      - text: Tampere\n        feedback: Ei. Tampere on Pirkanmaalla.\n")})
+    assert findings(root) == [("G208", f"{QUIZ}:17")]  # only the multiple-choice problem of the base course
+
+
+def test_multiple_choice_feedback_with_attempts_left_is_reported_once(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {KOE: ("max_attempts: 1\n", "")})  # no limit
+    (found,) = lint(LintRequest(source=root, olx=False)).diagnostics
+    assert found.code == "G208" and "2 of 2 choices have feedback" in found.message
+    assert found.message.endswith("with unlimited attempts left")
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(f"![{LONG_ALT[:150]}](../static/kuvat/kaavio.png)", id="150-characters"),
+    pytest.param(f"![{LONG_ALT}](../static/kuvat/kaavio.png)\n\n<details>\n<summary>Kuvan sanallinen kuvaus</summary>"
+                 "\n\nKaaviossa on kaksi osaa.\n\n</details>", id="details-after"),
+    pytest.param(f'<img src="/static/kuvat_kaavio.png" alt="{LONG_ALT}" aria-describedby="kuvaus">\n\n'
+                 '<p id="kuvaus">Kaaviossa on kaksi osaa.</p>', id="aria-describedby"),
+    pytest.param(f'<figure>\n<img src="/static/kuvat_kaavio.png" alt="{LONG_ALT}">\n'
+                 "<figcaption>Kaaviossa on kaksi osaa.</figcaption>\n</figure>", id="figure-caption"),
+])
+def test_long_alt_with_a_long_description_passes(tmp_path: Path, text: str) -> None:
+    root = make_course(tmp_path / "course", {"course.yaml": NO_SPELLING, PAGE: append("\n" + text + "\n")})
+    assert findings(root) == []
+
+
+def test_long_description_is_emitted(tmp_path: Path) -> None:
+    from coursekit.build import build
+
+    body = (f"![{LONG_ALT}](../static/kuvat/kaavio.png)\n\n<details>\n<summary>Kuvan sanallinen kuvaus</summary>"
+            "\n\nKaaviossa on **kaksi** osaa.\n\n</details>\n")
+    root = make_course(tmp_path / "course", {JOHDANTO: ("![Kaavio kurssin kahdesta osasta](../static/kuvat/kaavio.png)",
+                                                        body.rstrip("\n"))})
+    result = build(root, tmp_path / "out")
+    html = next(p for p in result.output.files if p.startswith("html/") and p.endswith(".html")
+                and b"<details>" in result.output.files[p])
+    text = result.output.files[html].decode()
+    assert "<summary>Kuvan sanallinen kuvaus</summary>\n<p>Kaaviossa on <strong>kaksi</strong> osaa.</p>\n</details>" \
+        in text
+
+
+@pytest.mark.parametrize("line", [
+    pytest.param("Komission opas [Making Public Procurement work in and for Europe]{lang=en} kuvaa keinoja.",
+                 id="span"),
+    pytest.param('Komission opas <span lang="en">Making Public Procurement work in and for Europe</span> kuvaa.',
+                 id="html-span"),
+    pytest.param("Komission opas `Making Public Procurement work in and for Europe` kuvaa keinoja.", id="code"),
+    pytest.param("Lue [Making Public Procurement work in and for Europe](https://example.org/opas).", id="link-text"),
+    pytest.param("Green Public Procurement on vihreä julkinen hankinta, ja sen kriteerit ovat core ja "
+                 "comprehensive.", id="no-function-words"),
+    pytest.param("Hankinnat on tehty in house -yhtiöltä ja se on to sanottu.", id="two-word-runs"),
+])
+def test_marked_or_short_english_passes(tmp_path: Path, line: str) -> None:
+    root = make_course(tmp_path / "course", {"course.yaml": NO_SPELLING, PAGE: append("\n" + line + "\n")})
+    assert findings(root) == []
+
+
+def test_unmarked_english_only_in_a_finnish_course(tmp_path: Path) -> None:
+    root = make_course(tmp_path / "course", {
+        "course.yaml": lambda old: old.replace("language: fi", "language: sv") + "lint: {severity: {W701: off}}\n",
+        PAGE: append("\nKomission opas Making Public Procurement work in and for Europe kuvaa keinoja.\n")})
+    assert [f for f in findings(root) if f[0] == "W702"] == []  # (A502: the transcript is now in another language)

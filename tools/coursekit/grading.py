@@ -253,3 +253,69 @@ def js_regexp(pattern: str) -> str | None:
             out.append(ch)
         i += 1
     return "".join(out)
+
+
+# -- when Open edX shows feedback, hints and the answer --------------------------------------------
+# Read from openedx/edx-platform: xmodule/capa_block.py (answer_available, closed, used_all_attempts,
+# the `showanswer` field's default), xmodule/capa/capa_problem.py (_extract_html: adaptive hints are
+# withheld with correctness), xmodule/capa/responsetypes.py (get_extended_hints of the choice,
+# checkbox and option responses) and xblock's scorable.ShowCorrectness.
+#
+# * Per-choice feedback (choicehint, optionhint, stringequalhint, compoundhint, correcthint) is
+#   shown after every submission, with the attempts that are left, unless correctness is withheld.
+# * A checkbox problem is marked right or wrong as a whole, but the hints of every choice are shown
+#   (`feedback` of the selected ones, `feedback_unselected` of the others).
+# * Demand hints (the Hint button) can be read at any time, before the first submission too, and
+#   even while correctness is withheld.
+# * The answer and the explanation (<solution>) follow `showanswer`; never while correctness is
+#   withheld. A problem that names no `showanswer` gets the course default, ``finished``.
+
+SHOWANSWER_DEFAULT = "finished"  # capa_block.py: showanswer = String(..., default=SHOWANSWER.FINISHED)
+
+
+def more_attempts(max_attempts: object) -> bool:
+    """Whether a learner may submit again after a wrong answer: no limit (None), or more than one."""
+    return max_attempts is None or (isinstance(max_attempts, int) and max_attempts > 1)
+
+
+def attempts_left(max_attempts: object) -> str:
+    """The attempts left after the first submission, in words: "1 more attempt", "unlimited attempts"."""
+    if not isinstance(max_attempts, int):
+        return "unlimited attempts"
+    n = max_attempts - 1
+    return f"{n} more attempt{'s' if n != 1 else ''}"
+
+
+def correctness_withheld(show_correctness: object, has_due: bool) -> bool:
+    """Whether Open edX hides correctness (and with it feedback and answers) until the due date or for good.
+
+    ``never`` always; ``past_due`` only when there is a due date (without one it acts as ``always``).
+    """
+    return show_correctness == "never" or (show_correctness == "past_due" and has_due)
+
+
+def answer_before_last_attempt(showanswer: str | None, max_attempts: object) -> str:
+    """Why ``showanswer`` lets a learner see the answer while a scoring attempt is still left ("" if it does not).
+
+    Before the due date and while the learner has not answered correctly: ``always`` shows it before
+    the first submission; ``attempted`` and ``attempted_no_past_due`` after the first one, which
+    matters when more attempts follow. The other values wait for a right answer (``answered``,
+    ``correct_or_past_due``), for the attempts to run out (``closed``, ``finished``,
+    ``after_all_attempts``, ``after_all_attempts_or_correct``), for the due date, or never.
+    """
+    value = showanswer or SHOWANSWER_DEFAULT
+    if value == "always":
+        return "shows the answer before the first submission"
+    if value in ("attempted", "attempted_no_past_due") and more_attempts(max_attempts):
+        return f"shows the answer after the first submission, with {attempts_left(max_attempts)} left"
+    return ""
+
+
+def keyed_positions(problem: Problem) -> list[int]:
+    """0-based positions of the right choices, in the order the author wrote them."""
+    return [i for i, choice in enumerate(problem.choices) if choice.correct]
+
+
+def shuffled(problem: Problem) -> bool:
+    """Whether Open edX shows this problem's choices in a random order (only single-choice can be shuffled)."""
+    return problem.kind == "single-choice" and problem.shuffle

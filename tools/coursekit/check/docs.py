@@ -21,7 +21,7 @@ FAMILIES = {
     "L": "Links",
     "A": "Accessibility (WCAG 2.1 AA)",
     "M": "Media",
-    "W": "Spelling",
+    "W": "Writing (spelling, language of parts)",
     "X": "Built OLX (olxcleaner)",
 }
 

@@ -202,20 +202,36 @@ def _foreign(lang: object, language: str | None) -> bool:
     return lang.strip().lower().split("-")[0] != language.lower().split("-")[0]
 
 
-def prose_words(ctx: CheckContext, text: MdText, language: str | None = None) -> Iterator[Word]:
-    """Words of running text: not code, not URLs, not HTML tags, not link targets, and not text the
-    author marked as another language than ``language`` (``[...]{lang=en}``, ``<span lang="en">``)."""
+@dataclass(frozen=True)
+class Prose:
+    """A piece of running text (one inline token's text or image alt) and where it is."""
+
+    content: str
+    rel_line: int
+    kind: str  # "text" or "image" (an alt text)
+    glued: bool = False  # continues a word that markup interrupted (**EMAS**iin)
+    in_link: bool = False  # inside a link's text
+
+
+def prose(ctx: CheckContext, text: MdText, language: str | None = None) -> Iterator[Prose]:
+    """Running text of ``text``: not code, not HTML tags, not link targets, and not text the author marked
+    as another language than ``language`` (``[...]{lang=en}``, ``<span lang="en">``)."""
     for tok in tokens(ctx, text):
         if tok.type != "inline" or not tok.children or not tok.map:
             continue
         rel = tok.map[0]
         skipping: list[str] = []
+        links = 0
         previous = ""
         for child in tok.children:
             glued = previous.endswith("_close") or previous == "code_inline"
             previous = child.type
             if child.type in ("softbreak", "hardbreak"):
                 rel += 1
+            elif child.type == "link_open":
+                links += 1
+            elif child.type == "link_close":
+                links = max(0, links - 1)
             elif child.type == "html_inline":
                 close = CLOSE_TAG_RE.match(child.content)
                 opened = OPEN_TAG_RE.match(child.content)
@@ -231,7 +247,14 @@ def prose_words(ctx: CheckContext, text: MdText, language: str | None = None) ->
             elif skipping:
                 continue
             elif child.type in ("text", "image"):
-                yield from _words_in(child.content, rel, glued and child.type == "text")
+                yield Prose(child.content, rel, child.type, glued and child.type == "text", links > 0)
+
+
+def prose_words(ctx: CheckContext, text: MdText, language: str | None = None) -> Iterator[Word]:
+    """Words of running text: not code, not URLs, not HTML tags, not link targets, and not text the
+    author marked as another language than ``language`` (``[...]{lang=en}``, ``<span lang="en">``)."""
+    for piece in prose(ctx, text, language):
+        yield from _words_in(piece.content, piece.rel_line, piece.glued)
 
 
 def plain_words(value: str) -> Iterator[Word]:

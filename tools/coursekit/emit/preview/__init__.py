@@ -40,7 +40,7 @@ from coursekit.model import (
 NAME = "preview"
 ASSETS = ("preview.css", "grade.js", "preview.js")
 ASSET_DIR = "_preview"
-DEFAULT_SHOWANSWER = "finished"  # Open edX's course default when neither course nor problem names one
+DEFAULT_SHOWANSWER = grading.SHOWANSWER_DEFAULT  # Open edX's course default when neither course nor problem names one
 
 
 @cache
