@@ -261,3 +261,19 @@ def test_axe_finds_nothing_serious_once_problems_are_answered(browser, axe, feat
         page.click("#single-one .reveal-button")
         found = [f"{f['id']} ({f['impact']})" for f in axe_findings(axe, page) if f["impact"] in BLOCKING]
     assert found == []
+
+
+def test_withheld_correctness_shows_neither_verdict_nor_feedback(browser, src: Path, tmp_path: Path) -> None:
+    from conftest import edit
+
+    edit(src, "01-basics/02-problems.md", "showanswer: attempted\n", "showanswer: attempted\nshow_correctness: never\n")
+    site = build_site(src, tmp_path / "site")
+    with browser.page() as page:
+        page.goto((site / PROBLEMS).as_uri())
+        page.check("#single-one-0")
+        submit(page, "single-one")
+        assert verdict(page, "single-one") == "none"
+        text = feedback(page, "single-one")
+        assert "tallennettu" in text and "Oikein, koska" not in text
+        assert page.is_hidden("#single-one .reveal-button")
+        assert "1" in page.inner_text("#single-one .attempts")

@@ -190,18 +190,21 @@ class _Emitter:
         view = self._views.get(place.unit.id)
         if view is None:
             graded = bool(place.sub.graded)
+            withheld = grading.correctness_withheld(place.sub.settings.get("show_correctness"),
+                                                    place.sub.due is not None)
             view = self._views[place.unit.id] = {
-                "unit": place.unit, "components": [self.component(c, graded) for c in place.unit.components]}
+                "unit": place.unit,
+                "components": [self.component(c, graded, withheld) for c in place.unit.components]}
         return view
 
     # -- components -------------------------------------------------------------------------
 
-    def component(self, comp: Component, graded: bool) -> dict[str, object]:
+    def component(self, comp: Component, graded: bool, withheld: bool = False) -> dict[str, object]:
         view: dict[str, object] = {"comp": comp, "kind": comp.block_type}
         if isinstance(comp, Html):
             view["body"] = self.html(comp.body, doc_id=comp.id)
         elif isinstance(comp, Problem):
-            view.update(self.problem(comp, graded))
+            view.update(self.problem(comp, graded, withheld))
         elif isinstance(comp, Video):
             view.update(self.video(comp))
         elif isinstance(comp, Discussion):
@@ -210,7 +213,7 @@ class _Emitter:
             view["kind"] = "raw"
         return view
 
-    def problem(self, problem: Problem, graded: bool) -> dict[str, object]:
+    def problem(self, problem: Problem, graded: bool, withheld: bool = False) -> dict[str, object]:
         key = grading.answer_key(problem)
         checkable = not (problem.kind == "text" and problem.regexp and key.get("pattern") is None)
         weight = 1.0 if problem.weight is None else float(problem.weight)
@@ -237,6 +240,7 @@ class _Emitter:
             "showanswer": problem.showanswer or DEFAULT_SHOWANSWER,
             "weight": weight,
             "graded": graded and problem.scored,
+            "withheld": withheld,  # show_correctness hides verdict, feedback and answer (grading.correctness_withheld)
             "answer_text": self.answer_text(problem),
         }
 

@@ -49,6 +49,8 @@ FI = {
     "shuffled": "Open edX näyttää vaihtoehdot kullekin oppijalle eri järjestyksessä.",
     "not_checkable": "Tämän tehtävän säännöllistä lauseketta ei voi tarkistaa selaimessa; tarkista se Open edXissä.",
     "answer_after": "Oikea vastaus näytetään määräajan jälkeen.",
+    "withheld": "Vastauksesi on tallennettu. Tässä osiossa Open edX ei kerro, oliko vastaus oikein, "
+                "eikä näytä palautetta ennen määräaikaa tai lainkaan (show_correctness).",
     "video": "Video",
     "video_youtube": "Video YouTubessa",
     "video_youtube_note": "Esikatselu ei upota YouTube-videota. Video: ",
@@ -111,6 +113,8 @@ EN = {
     "shuffled": "Open edX shows the choices to each learner in a different order.",
     "not_checkable": "This problem's regular expression cannot be checked in a browser; check it in Open edX.",
     "answer_after": "The answer is shown after the due date.",
+    "withheld": "Your answer has been saved. In this subsection Open edX does not say whether it was right, "
+                "nor show feedback, before the due date or at all (show_correctness).",
     "video": "Video",
     "video_youtube": "Video on YouTube",
     "video_youtube_note": "The preview does not embed YouTube. The video: ",
@@ -166,7 +170,7 @@ class Strings:
     def js(self) -> dict[str, str]:
         """The strings the page script needs."""
         keys = ("correct", "incorrect", "attempts", "attempts_free", "no_attempts_left", "err_choose", "err_empty",
-                "err_comma", "err_number", "err_unsupported", "hint_n", "answer")
+                "err_comma", "err_number", "err_unsupported", "hint_n", "answer", "withheld")
         return {k: self.table[k] for k in keys}
 
 

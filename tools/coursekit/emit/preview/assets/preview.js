@@ -23,6 +23,7 @@
     const kind = form.dataset.kind;
     const max = form.dataset.maxAttempts ? Number(form.dataset.maxAttempts) : null;
     const showanswer = form.dataset.showanswer;
+    const withheld = form.dataset.withheld === "1"; // show_correctness: never, or past_due with a due date
     const feedback = form.querySelector(".feedback");
     const attemptsLine = form.querySelector(".attempts");
     const submit = form.querySelector("button.submit");
@@ -42,6 +43,7 @@
     }
 
     function answerAllowed() {
+      if (withheld) return false;
       const out = max !== null && used >= max;
       switch (showanswer) {
         case "always": return true;
@@ -90,6 +92,11 @@
         return; // like CAPA: an answer it cannot read is not an attempt
       }
       used += 1;
+      if (withheld) { // Open edX saves the answer and says nothing of it
+        feedback.appendChild(para(S.withheld, "verdict"));
+        update();
+        return;
+      }
       solved = solved || result.correct;
       form.classList.add(result.correct ? "is-correct" : "is-incorrect");
       feedback.appendChild(para(result.correct ? S.correct : S.incorrect, "verdict"));
