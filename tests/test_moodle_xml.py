@@ -105,7 +105,10 @@ def test_percent_tolerance_is_made_absolute(bank) -> None:
     _course, items, doc, _data = bank
     by_id = {q.findtext("idnumber"): q for q in _questions(doc)}
     percent = [p for _s, p in items if p.kind == "numerical" and str(p.tolerance).endswith("%")]
-    assert percent  # both courses have one: 12500 ± 1 %, 4 000 000 ± 1 %
+    keino = any(p.id.startswith("osa1") for _s, p in items)
+    # The feature course has one (12500 ± 1 %). The KEINO course had 4 000 000 ± 1 % until
+    # issue 12 removed that self-check (osa3-prosenttiosuus); it may now have none.
+    assert percent or keino
     for problem in percent:
         answer = by_id[problem.id].find("answer[@fraction='100']")
         share = float(str(problem.tolerance).rstrip("%"))
