@@ -9,6 +9,7 @@ import pytest
 
 from conftest import KEINO, archive_members, olxcleaner_findings, parse_xml
 from coursekit.build import build, load_checked
+from coursekit.model import Problem
 from coursekit.stats import course_stats, effort_hours
 
 RUN = "2019_kesa"
@@ -64,8 +65,29 @@ def test_every_part_meets_the_content_plan() -> None:
         assert {"single-choice", "multiple-choice", "dropdown", "numerical"} <= kinds, part.title
         assert part.discussions >= 1, part.title
     exam = stats[7]
-    assert exam.graded_questions >= 20
+    assert exam.graded_questions == 40
     assert 4 <= effort_hours(stats) <= 10
+
+
+def test_one_effort_estimate_everywhere() -> None:
+    """course.yaml, the About page and `coursekit stats` give the same figure (rounded to the hour)."""
+    course, _ = load_checked(KEINO)
+    hours = round(effort_hours(course_stats(course)))
+    assert course.about.effort == f"{hours}:00"
+    overview = (KEINO / "about" / "overview.md").read_text(encoding="utf-8")
+    assert f"Arvioitu työmäärä: noin {hours} tuntia" in overview
+
+
+def test_the_exam_gives_nothing_away_before_the_last_attempt() -> None:
+    """One attempt, the answer only when finished, no hints, every single-choice item shuffled."""
+    course, _ = load_checked(KEINO)
+    exam = [sub for s in course.sections for sub in s.subsections if sub.graded == "Loppukoe"]
+    assert len(exam) == 1 and exam[0].settings.get("max_attempts") == 1
+    assert exam[0].settings.get("showanswer") == "finished"
+    problems = [c for unit in exam[0].units for c in unit.components if isinstance(c, Problem)]
+    assert len(problems) == 40
+    assert not any(p.hints for p in problems)
+    assert all(p.shuffle for p in problems if p.kind == "single-choice")
 
 
 def test_exam_is_graded_and_every_choice_has_feedback() -> None:

@@ -36,3 +36,11 @@ def test_release_records_are_not_course_content(tmp_path: Path) -> None:
     result = lint(LintRequest(source=src, olx=False))
     unused = [d.loc.file for d in result.diagnostics if d.code == "S105"]
     assert unused == ["stray.md"]
+
+
+def test_keino_lints_with_no_findings_at_all() -> None:
+    """Warnings too: the exam-fairness rules (G207, G208), long alts (A505), unmarked English (W702)."""
+    source = COURSES["keino"]
+    result = lint(LintRequest(source=source))
+    findings = [d.format(str(source)) for d in result.diagnostics if d.severity >= Severity.WARNING]
+    assert findings == [], "\n".join(findings)
