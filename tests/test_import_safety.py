@@ -80,7 +80,7 @@ def test_uncommitted_changes_are_refused_before_anything_happens(tmp_path: Path)
         res = h.run()
         assert res.exit_code == 1
         assert "refusing to import: the course sources in" in res.stderr
-        assert "have 2 uncommitted change(s)" in res.stderr
+        assert "have 2 uncommitted changes" in res.stderr
         assert f"modified   {welcome}" in res.stderr
         assert f"untracked  {h.source / '01-intro' / '02-draft.md'}" in res.stderr
         assert "git add" in res.stderr and "git commit" in res.stderr and "--allow-dirty" in res.stderr
@@ -94,14 +94,14 @@ def test_uncommitted_changes_are_refused_before_anything_happens(tmp_path: Path)
         dry = h.run("--dry-run")
         assert dry.exit_code == 1
         assert "Uncommitted changes in" in dry.stdout and "02-draft.md" in dry.stdout
-        assert "STOP: 2 uncommitted change(s) in the course sources" in dry.stdout
+        assert "STOP: 2 uncommitted changes in the course sources" in dry.stdout
         assert "Permission: this user may import" in dry.stdout  # the other checks still ran
         assert len(h.edx.calls("CMS", "POST")) == posts
 
         before = set(records(h.releases))
         dirty = h.run("--allow-dirty")
         assert dirty.exit_code == 0, dirty.text
-        assert "importing 2 uncommitted change(s)" in dirty.stdout and "--allow-dirty" in dirty.stdout
+        assert "importing 2 uncommitted changes" in dirty.stdout and "--allow-dirty" in dirty.stdout
         [newest] = set(records(h.releases)) - before
         assert json.loads(newest.read_text())["git_commit"] == {"commit": head, "dirty": True}
 

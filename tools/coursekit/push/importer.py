@@ -28,6 +28,7 @@ from coursekit.build import build, choose_run, load_checked
 from coursekit.dates import iso
 from coursekit.load import RELEASES_DIR
 from coursekit.model import Course
+from coursekit.plural import count
 from coursekit.push import impact, releases
 from coursekit.push.client import MIB, OpenEdxClient
 from coursekit.push.config import ImportSettings
@@ -208,7 +209,7 @@ class Importer:
         if refuse:
             raise self.refused_error(report)
         if report.blocking:
-            self.echo(f"--allow-removals: importing although {len(report.blocking)} block(s) holding learner "
+            self.echo(f"--allow-removals: importing although {count(len(report.blocking), 'block')} holding learner "
                       "scores disappear")
 
         if exists is False:
@@ -250,7 +251,8 @@ class Importer:
         if not state.dirty:
             return state
         if opts.allow_dirty:
-            self.echo(f"Warning: importing {len(state.changes)} uncommitted change(s) in {where} (--allow-dirty); "
+            changes = count(len(state.changes), "uncommitted change")
+            self.echo(f"Warning: importing {changes} in {where} (--allow-dirty); "
                       "the release record will say \"dirty\": true")
             return state
         if opts.dry_run:
@@ -265,7 +267,7 @@ class Importer:
         n = len(state.changes)
         listing = "\n".join(_change_lines(state))
         return SourcesError(
-            f"refusing to import: the course sources in {where} have {n} uncommitted change(s):\n{listing}",
+            f"refusing to import: the course sources in {where} have {count(n, 'uncommitted change')}:\n{listing}",
             "the release record names the git commit, so that commit must hold what goes live. Commit the "
             f"changes (git add {where} && git commit), or set them aside (git stash -u), and run again; to "
             "import them anyway, add --allow-dirty (make import IMPORT_ARGS=--allow-dirty): the record then "
@@ -313,7 +315,7 @@ class Importer:
     def refused_error(self, report: impact.ImpactReport) -> RefusedError:
         n = len(report.blocking)
         return RefusedError(
-            f"refusing to import: {n} block(s) holding learner scores would disappear (marked ! above)",
+            f"refusing to import: {count(n, 'block')} holding learner scores would disappear (marked ! above)",
             "learners' answers and scores for those blocks would no longer count. If a block was only renamed, "
             "pin its old id in the source as suggested above and build again. If the removal is intended, run "
             "again with --allow-removals (make import IMPORT_ARGS=--allow-removals).",
@@ -376,7 +378,8 @@ class Importer:
         self.echo("Plan (dry run: nothing is created or uploaded):")
         steps: list[str] = []
         if state.dirty and not opts.allow_dirty:
-            steps.append(f"STOP: {len(state.changes)} uncommitted change(s) in the course sources (listed above); "
+            changes = count(len(state.changes), "uncommitted change")
+            steps.append(f"STOP: {changes} in the course sources (listed above); "
                          "commit them, or add --allow-dirty to import them anyway")
         if exists is False:
             if opts.create:
@@ -512,7 +515,7 @@ class Importer:
                 differences = compare_outline(built.blocks, live)
                 if not differences:
                     n = len([b for b in built.blocks if b.get("type") != "course"])
-                    self.echo(f"Read-back: the LMS shows the same {n} blocks as the build")
+                    self.echo(f"Read-back: the LMS shows the same {count(n, 'block')} as the build")
                     return {"checked": True, "matches": True, "attempts": attempt}
             if attempt < attempts:
                 self.echo(f"Read-back: the LMS does not show the new outline yet (its block cache updates after "
