@@ -134,6 +134,18 @@ def test_sources_outside_git_are_imported_with_a_note(tmp_path: Path) -> None:
         assert json.loads(record.read_text())["git_commit"] is None
 
 
+def test_sources_that_git_ignores_are_not_claimed_by_a_commit(tmp_path: Path) -> None:
+    with harness(tmp_path, existing=True) as h:
+        git(tmp_path, "init", "-q")
+        (tmp_path / ".gitignore").write_text("src/\nolx_build/\nserver/\nxdg/\n")
+        commit_all(tmp_path)
+        res = h.run()
+        assert res.exit_code == 0, res.text
+        assert "no file in it is tracked by the git repository" in res.stdout
+        [record] = records(h.releases)
+        assert json.loads(record.read_text())["git_commit"] is None
+
+
 # -- servers that cannot be reached ------------------------------------------------------------------
 
 

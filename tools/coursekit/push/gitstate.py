@@ -99,6 +99,7 @@ def source_state(source: Path) -> SourceState:
             i += 1  # the next field is the path it was renamed or copied from
         changes.append(Change(_word(xy), root / rel))
     changes.sort(key=lambda c: str(c.path))
-    if not commit and not changes:  # a repository without any commit yet: nothing can be named
-        return SourceState(True, "", [], reason="the repository has no commit yet")
+    if not changes and _git(source, "ls-files", "--error-unmatch", "--", ".").returncode != 0:
+        # inside a repository, but git ignores the whole folder: a commit would say nothing about it
+        return SourceState(False, reason=f"no file in it is tracked by the git repository at {root}")
     return SourceState(True, commit, changes)
