@@ -325,3 +325,12 @@ def test_dry_run_of_a_missing_course_exits_4(tmp_path: Path) -> None:
         res = h.run("--dry-run")
         assert res.exit_code == 4
         assert f"STOP: {COURSE_ID} does not exist; add --create" in res.stdout
+
+
+def test_lms_url_that_is_not_the_lms_exits_2(tmp_path: Path) -> None:
+    """Studio's address given as the LMS: the token URL is a "page not found" web page, so a setting is wrong."""
+    with harness(tmp_path) as h:
+        res = h.run(env=h.env(COURSEKIT_LMS_URL=h.edx.cms_url))
+        assert res.exit_code == 2
+        assert "not found while getting an access token" in res.stderr and "LMS URL" in res.stderr
+        assert h.edx.token_requests == 0
