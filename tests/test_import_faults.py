@@ -38,7 +38,7 @@ def test_wrong_credentials(tmp_path: Path) -> None:
     with harness(tmp_path) as h:
         h.extra_secrets.append(wrong)
         res = h.run("-vv", env=h.env(COURSEKIT_CLIENT_SECRET=wrong))
-        assert res.exit_code == 4
+        assert res.exit_code == 2  # a settings error: the secret is wrong, the server is fine
         assert "refused the client credentials (HTTP 401)" in res.stderr
         assert "COURSEKIT_CLIENT_SECRET" in res.stderr
         assert "/admin/oauth2_provider/application/" in res.stderr
@@ -166,13 +166,21 @@ def test_upload_larger_than_proxy_limit(tmp_path: Path) -> None:
 
 def test_connection_refused(tmp_path: Path) -> None:
     with harness(tmp_path) as h:
-        res = h.run(env=h.env(COURSEKIT_CMS_URL=f"http://127.0.0.1:{closed_port()}"))
+        port = closed_port()
+        res = h.run("-v", env=h.env(COURSEKIT_CMS_URL=f"http://127.0.0.1:{port}"))
         assert res.exit_code == 4
-        assert "could not connect to the CMS" in res.stderr
+        assert f"could not connect to the CMS at 127.0.0.1:{port}" in res.stderr
+        assert "the connection was refused" in res.stderr and "nothing is listening" in res.stderr
         assert "COURSEKIT_CMS_URL" in res.stderr
-        res = h.run(env=h.env(COURSEKIT_LMS_URL=f"http://127.0.0.1:{closed_port()}"))
+        # one attempt, no retry: the -v log has one failed request and no pause
+        assert res.stderr.count(f"127.0.0.1:{port}/api/v1/course_runs/") == 1
+        assert "retrying in" not in res.stderr
+        assert h.edx.token_requests == 1  # the LMS part went through
+        res = h.run("-v", env=h.env(COURSEKIT_LMS_URL=f"http://127.0.0.1:{closed_port()}"))
         assert res.exit_code == 4
-        assert "could not connect to the LMS" in res.stderr
+        assert "could not connect to the LMS" in res.stderr and "refused" in res.stderr
+        assert res.stderr.count("/oauth2/access_token failed") == 1 and "retrying in" not in res.stderr
+        assert not h.edx.calls("CMS")
 
 
 def test_transient_503_on_status_is_retried(tmp_path: Path) -> None:
@@ -185,7 +193,7 @@ def test_transient_503_on_status_is_retried(tmp_path: Path) -> None:
 def test_wrong_cms_url_is_not_mistaken_for_a_missing_course(tmp_path: Path) -> None:
     with harness(tmp_path) as h:
         res = h.run(env=h.env(COURSEKIT_CMS_URL=h.edx.lms_url))
-        assert res.exit_code == 4
+        assert res.exit_code == 2  # the LMS answers "page not found": the CMS URL setting is wrong
         assert "HTTP 404" in res.stderr and "CMS URL" in res.stderr
         assert "does not exist on" not in res.stderr
 
@@ -197,7 +205,7 @@ def test_expired_pre_issued_token(tmp_path: Path) -> None:
         env = h.env(COURSEKIT_CLIENT_ID=None, COURSEKIT_CLIENT_SECRET=None, COURSEKIT_LMS_URL=None,
                     COURSEKIT_CMS_URL=None, OLX_CMS_URL=h.edx.cms_url, OLX_CMS_TOKEN=token)
         res = h.run("-vv", env=env)
-        assert res.exit_code == 4
+        assert res.exit_code == 2  # the token is a setting
         assert "HTTP 401" in res.stderr
         assert "pre-issued token" in res.stderr and "expired" in res.stderr
 

@@ -133,6 +133,7 @@ def test_removal_of_graded_blocks_is_refused(tmp_path: Path) -> None:
         remove_exam(h.source)
         uploads = len(h.edx.uploads)
 
+        calls = len(h.edx.requests)
         res = h.run()
         assert res.exit_code == 5, res.text
         assert "refusing to import" in res.stderr
@@ -140,11 +141,19 @@ def test_removal_of_graded_blocks_is_refused(tmp_path: Path) -> None:
         assert "! removed  sequential exam_final" in res.stdout
         assert "! removed  problem" in res.stdout
         assert len(h.edx.uploads) == uploads  # nothing was sent
+        assert len(h.edx.requests) == calls  # refused from the release record, before any request
+        assert "Server:" not in res.stdout
         assert len(records(h.releases)) == 1
 
         dry = h.run("--dry-run")
         assert dry.exit_code == 5
         assert "STOP: blocks holding learner scores" in dry.stdout
+        # the report comes first, right after the build, before the server checks and the plan
+        lines = [line for line in dry.stdout.splitlines() if not line.startswith("Note: ")]  # not in git
+        assert lines[0].startswith("Built ")
+        assert lines[1].startswith("Learner impact (compared with release")
+        assert lines.index("Server:") > max(i for i, line in enumerate(lines) if "! removed" in line)
+        assert h.edx.token_requests > 0  # the dry run still checked the server
 
         ok = h.run("--allow-removals")
         assert ok.exit_code == 0, ok.text
@@ -212,8 +221,14 @@ def test_no_build_uses_existing_archive_and_checks_it(tmp_path: Path) -> None:
         assert "Using the existing build" in res.stdout
         (h.out / ARCHIVE).write_bytes(b"tampered")
         bad = h.run("--no-build")
-        assert bad.exit_code == 4
+        assert bad.exit_code == 1  # the build in OUT is not what it claims: rebuild, nothing to do with the server
         assert "does not match its manifest" in bad.stderr
+        assert len(h.edx.uploads) == 1  # only the good import above
+        for path in h.out.glob("*.manifest.json"):
+            path.unlink()
+        missing = h.run("--no-build")
+        assert missing.exit_code == 1
+        assert "no build of course-v1:TEST+T101+r1" in missing.stderr
 
 
 def test_running_import_of_same_course_blocks_a_second_one(tmp_path: Path) -> None:

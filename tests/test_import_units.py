@@ -366,12 +366,13 @@ def upload_client(tmp_path: Path, cms_url: str, lms_url: str) -> tuple[OpenEdxCl
     return OpenEdxClient(settings, Timing(retry_delay=0.0), sleep=lambda _s: None), archive
 
 
-def refused() -> Exception:
+def connect_timeout() -> Exception:
+    """What requests raises when the connection could not be opened in time: provably nothing was sent."""
     import requests
-    from urllib3.exceptions import MaxRetryError, NewConnectionError
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
-    reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")
-    return requests.exceptions.ConnectionError(MaxRetryError(None, "/x", reason))  # type: ignore[arg-type]
+    reason = ConnectTimeoutError(None, "Connection to 127.0.0.1 timed out. (connect timeout=10)")
+    return requests.exceptions.ConnectTimeout(MaxRetryError(None, "/x", reason))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("read_first", [0, 100])
@@ -386,7 +387,7 @@ def test_upload_retried_only_if_nothing_was_sent(tmp_path: Path, read_first: int
             if len(attempts) == 1:
                 if read_first:
                     data.read(read_first)  # type: ignore[attr-defined]  # bytes have left for the server
-                raise refused()
+                raise connect_timeout()
             return real_post(url, data=data, **kw)
 
         client.session.post = flaky_post  # type: ignore[method-assign]

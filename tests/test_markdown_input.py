@@ -34,7 +34,7 @@ BAD = [
         '```python\nprint("ordinary code block, shown to learners")\n', f"{INTRO}:26:", "E018",
         "fence is never closed"),
     Bad("unclosed-component-fence", PROBLEMS, "weight: 2\n```\n", "weight: 2\n", f"{PROBLEMS}:13:", "E018",
-        "block is not closed before the next component starts 28 line(s) below"),
+        "block is not closed before the next component starts 28 lines below"),
     Bad("unclosed-last-component-fence", PROBLEMS, "file: quiz.yaml\n```", "file: quiz.yaml\n", f"{PROBLEMS}:107:",
         "E018", "fence is never closed"),
     Bad("unclosed-comment", INTRO, "Lisää tekstiä.", "<!-- luonnos\n\nLisää tekstiä.", f"{INTRO}:34:", "E018",

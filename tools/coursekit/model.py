@@ -16,7 +16,7 @@ from coursekit.diagnostics import Loc
 
 # -- text, links, files ------------------------------------------------------------
 
-LinkKind = Literal["external", "static", "internal", "mailto", "other"]
+LinkKind = Literal["external", "static", "internal", "page", "mailto", "other"]
 
 
 @dataclass
@@ -24,7 +24,8 @@ class LinkRef:
     """A link or image reference in Markdown.
 
     ``target`` depends on ``kind``: for ``static`` the path under ``static/``;
-    for ``internal`` the block id; for ``external`` the URL itself.
+    for ``internal`` the block id; for ``page`` the custom page's slug (and
+    ``#fragment``, if any); for ``external`` the URL itself.
     """
 
     href: str

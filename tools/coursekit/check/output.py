@@ -11,6 +11,7 @@ from coursekit import __version__
 from coursekit.check.docs import all_docs
 from coursekit.check.runner import LintResult
 from coursekit.diagnostics import Diagnostic, Loc, Severity
+from coursekit.plural import count
 
 FORMATS = ("text", "json", "github", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,10 +28,10 @@ def display_path(root: str, loc: Loc) -> str:
 
 def summary(result: LintResult, strict: bool) -> str:
     counts = [(result.count(s), s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
-    parts = [f"{n} {s}{'s' if n != 1 and s != Severity.INFO else ''}" for n, s in counts]
+    parts = [count(n, str(s)) for n, s in counts]
     text = ", ".join(parts) if result.diagnostics else "No problems found"
     files = len(result.course.source_files) if result.course else 0
-    text += f" ({len(result.rules)} rules, {files} files"
+    text += f" ({count(len(result.rules), 'rule')}, {count(files, 'file')}"
     if "output" not in result.stages and result.course is not None:
         text += ", OLX not checked"
     text += ", links checked online)" if "online" in result.stages else ")"

@@ -18,6 +18,7 @@ from coursekit.commands.common import (
     source_option,
 )
 from coursekit.diagnostics import CourseError, Severity
+from coursekit.plural import count, plural
 
 
 @click.command("build")
@@ -64,7 +65,7 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
     warnings = [d for d in results[-1].diagnostics if d.severity == Severity.WARNING]
     if warnings:
         print_diagnostics(warnings, display_root(source), Severity.WARNING)
-        click.echo(f"{len(warnings)} warning(s); run `coursekit lint` for all findings.", err=True)
+        click.echo(f"{count(len(warnings), 'warning')}; run `coursekit lint` for all findings.", err=True)
 
 
 def _build_runs(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, loaded: tuple,
@@ -97,14 +98,15 @@ def _describe(result, quiet_report: bool = False) -> None:
     click.echo(f"  manifest  {result.manifest}")
     if result.tree:
         click.echo(f"  tree      {result.tree}/")
-    click.echo(f"  blocks    {c.get('chapter', 0)} sections, {c.get('sequential', 0)} subsections, "
-               f"{c.get('vertical', 0)} units, {components} components ({kinds})")
+    click.echo(f"  blocks    {count(c.get('chapter', 0), 'section')}, {count(c.get('sequential', 0), 'subsection')}, "
+               f"{count(c.get('vertical', 0), 'unit')}, {count(components, 'component')} ({kinds})")
     report = result.output.report if result.output else []
     if report and not quiet_report:
         for line in report:
             click.echo(f"  note      {line}")
     elif report:
-        click.echo(f"  note      {len(report)} components are not in the cartridge as they are (the lint "
+        click.echo(f"  note      {count(len(report), 'component')} {plural('is', len(report))} not in the cartridge "
+                   "as they are (the lint "
                    "findings M901 and M903 below name them)")
 
 

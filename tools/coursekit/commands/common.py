@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from coursekit.diagnostics import CourseError, Diagnostic, Severity
+from coursekit.plural import count
 
 SOURCE_DEFAULT = "course_src"
 OUT_DEFAULT = "olx_build"
@@ -65,7 +66,7 @@ def handle_errors(source_arg: str = "source", writes: bool = False) -> Callable:
                 errors = [d for d in exc.diagnostics if d.severity >= Severity.ERROR]
                 print_diagnostics(exc.diagnostics, display_root(Path(source)), Severity.ERROR)
                 tail = "; nothing was written" if writes else ""
-                click.echo(f"\n{len(errors)} error(s){tail}.", err=True)
+                click.echo(f"\n{count(len(errors), 'error')}{tail}.", err=True)
                 sys.exit(1)
             except OSError as exc:
                 click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)

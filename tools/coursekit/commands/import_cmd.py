@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -17,38 +20,79 @@ from coursekit.push.redact import RedactingFilter, RedactingFormatter, redact
 MIB = 1024 * 1024
 
 
-class LineProgress:
-    """Upload progress for logs and pipes: a line every 10 % (only for uploads of 4 MiB or more)."""
+def _clock_text(seconds: float) -> str:
+    seconds = max(0, int(seconds + 0.5))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
-    def __init__(self, total: int) -> None:
+
+class Rate:
+    """MiB sent of the total, the rate so far and the time left, as one short text."""
+
+    def __init__(self, total: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.total = total
+        self.clock = clock
+        self.started = clock()
+
+    def text(self, done: int, total: int | None = None) -> str:
+        total = total or self.total or 1
+        took = self.clock() - self.started
+        speed = done / took if took > 0 else 0.0
+        text = f"{done / MIB:.1f} of {total / MIB:.1f} MiB"
+        if speed > 0:
+            text += f", {speed / MIB:.1f} MiB/s"
+            if done < total:
+                text += f", about {_clock_text((total - done) / speed)} left"
+        return text
+
+
+class LineProgress:
+    """Upload progress for logs and pipes (CI): a line every 10 % with MiB, rate and time left.
+
+    Only for uploads of 4 MiB or more; a small upload is over before a line would help,
+    and the line after it gives the time and rate.
+    """
+
+    def __init__(self, total: int, clock: Callable[[], float] = time.monotonic,
+                 echo: Callable[[str], None] = click.echo) -> None:
+        self.total = total
+        self.rate = Rate(total, clock)
+        self.echo = echo
         self.next_step = 10 if total >= 4 * MIB else 101
 
     def update(self, done: int, total: int) -> None:
         total = total or self.total or 1
         percent = done * 100 // total
-        while percent >= self.next_step and self.next_step <= 100:
-            click.echo(f"  uploaded {self.next_step:3d}%  ({done / MIB:.1f} of {total / MIB:.1f} MiB)")
-            self.next_step += 10
+        if percent >= self.next_step and self.next_step <= 100:
+            self.echo(f"  uploaded {min(percent, 100) // 10 * 10:3d}%  ({self.rate.text(done, total)})")
+            while self.next_step <= percent:
+                self.next_step += 10
 
     def close(self) -> None:
         pass
 
 
 class BarProgress:
-    """Upload progress on a terminal."""
+    """Upload progress on a terminal: click's bar, then MiB sent of the total, rate and time left."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, file: IO[str] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.done = 0
-        self.bar = click.progressbar(length=max(total, 1), label="  uploading", show_eta=True, show_percent=True)
+        self.rate = Rate(total, clock)
+        self.bar = click.progressbar(length=max(total, 1), label="  uploading", show_eta=False, show_percent=True,
+                                     item_show_func=self._text, file=file, width=30)
         self.bar.__enter__()
+
+    def _text(self, _item: object) -> str:
+        return self.rate.text(self.done, self.bar.length)
 
     def update(self, done: int, total: int) -> None:
         if total and total != self.bar.length:
             self.bar.length = total
+            self.rate.total = total
         if done > self.done:
-            self.bar.update(done - self.done)
+            step = done - self.done
             self.done = done
+            self.bar.update(step, current_item=done)
 
     def close(self) -> None:
         self.bar.__exit__(None, None, None)
@@ -106,6 +150,9 @@ class VerboseLogging:
               help="Build, authenticate, check permission, course and learner impact, print the plan; upload nothing.")
 @click.option("--allow-removals", is_flag=True,
               help="Import even if blocks holding learner scores (scored problems, graded subsections) disappear.")
+@click.option("--allow-dirty", is_flag=True,
+              help="Import even if the course sources have uncommitted changes (untracked files count); "
+                   "the release record then says dirty.")
 @click.option("--allow-insecure-http", is_flag=True,
               help="Allow http:// URLs for hosts other than localhost (tokens would travel unencrypted).")
 @click.option("--no-build", "no_build", is_flag=True,
@@ -128,13 +175,14 @@ class VerboseLogging:
 @click.option("-v", "--verbose", count=True, help="Log each request (never headers or secrets); -vv for more.")
 @handle_errors()
 def command(source: Path, out: Path, run: str | None, config_path: Path | None, create: bool, dry_run: bool,
-            allow_removals: bool, allow_insecure_http: bool, no_build: bool, no_readback: bool,
+            allow_removals: bool, allow_dirty: bool, allow_insecure_http: bool, no_build: bool, no_readback: bool,
             releases_dir: Path | None, timeout: float, poll_interval: float, retry_delay: float,
             readback_delay: float, verbose: int) -> None:
     """Import the course into Open edX through the course import REST API.
 
     \b
-    Steps: build (like `coursekit build`), get a token from the LMS, check that
+    Steps: check that the course sources are committed (--allow-dirty to skip),
+    build (like `coursekit build`), get a token from the LMS, check that
     the course exists (or create it with --create) and that the user may import
     into it, print the learner-impact report against the last release recorded
     in SOURCE/releases/<server>/<course>/, upload the archive, wait for the
@@ -150,9 +198,10 @@ def command(source: Path, out: Path, run: str | None, config_path: Path | None, 
       COURSEKIT_CMS_TOKEN    (or OLX_CMS_TOKEN)          or a pre-issued JWT
 
     \b
-    Exit status: 0 done, 1 course errors, 2 settings, 3 internal error,
-    4 import failed or server error, 5 refused by the learner-impact check,
-    6 imported but the read-back differs. See the release manager's guide in README.md.
+    Exit status: 0 done, 1 course errors or uncommitted sources, 2 settings,
+    3 internal error, 4 import failed or server error, 5 refused by the
+    learner-impact check, 6 imported but the read-back differs. See the
+    release manager's guide in README.md.
     """
     from coursekit import cache
     from coursekit.push.client import OpenEdxClient, Timing
@@ -167,8 +216,8 @@ def command(source: Path, out: Path, run: str | None, config_path: Path | None, 
         settings = load_settings(config_path, roots, allow_insecure_http=allow_insecure_http)
         opts = ImportOptions(
             source=source, out=out, run=run, releases_dir=releases_dir, create=create, dry_run=dry_run,
-            allow_removals=allow_removals, build=not no_build, readback=not no_readback, timeout=timeout,
-            poll_interval=poll_interval, readback_delay=readback_delay,
+            allow_removals=allow_removals, allow_dirty=allow_dirty, build=not no_build, readback=not no_readback,
+            timeout=timeout, poll_interval=poll_interval, readback_delay=readback_delay,
         )
         client = OpenEdxClient(settings, Timing(retry_delay=retry_delay, max_retry_delay=max(retry_delay, 16.0)))
         with cache.opened(source):

@@ -15,6 +15,7 @@ from coursekit.commands.common import (
     source_option,
 )
 from coursekit.diagnostics import Severity
+from coursekit.plural import count
 
 PREVIEW_DEFAULT = "olx_build/preview"
 
@@ -43,9 +44,9 @@ def command(source: Path, out: Path, run: str | None, no_cache: bool) -> None:
         output = emit_preview(course, run, source)
     write_preview(output, out)
     pages = sum(1 for p in output.files if p.endswith(".html"))
-    click.echo(f"Preview of {output.course_id}: {pages} pages in {out}/")
+    click.echo(f"Preview of {output.course_id}: {count(pages, 'page')} in {out}/")
     click.echo(f"  open      {out / 'index.html'}")
     warnings = [d for d in diagnostics if d.severity == Severity.WARNING]
     if warnings:
         print_diagnostics(warnings, display_root(source), Severity.WARNING)
-        click.echo(f"{len(warnings)} warning(s); run `coursekit lint` for all findings.", err=True)
+        click.echo(f"{count(len(warnings), 'warning')}; run `coursekit lint` for all findings.", err=True)

@@ -10,6 +10,7 @@ import click
 
 from coursekit.commands.common import display_root, handle_errors, print_diagnostics, run_option, source_option
 from coursekit.diagnostics import Severity
+from coursekit.plural import count
 
 HOST = "127.0.0.1"
 
@@ -39,11 +40,11 @@ def command(source: Path, run: str | None, port: int) -> None:
     def report(state, diagnostics) -> None:
         if state.errors:
             print_diagnostics(diagnostics, root, Severity.ERROR)
-            click.echo(f"{len(state.errors)} error(s): still serving the last good build "
+            click.echo(f"{count(len(state.errors), 'error')}: still serving the last good build "
                        f"(rebuild {state.seconds:.2f} s).", err=True)
         else:
             warnings = sum(1 for d in diagnostics if d.severity == Severity.WARNING)
-            tail = f", {warnings} warning(s) (coursekit lint lists them)" if warnings else ""
+            tail = f", {count(warnings, 'warning')} (coursekit lint lists them)" if warnings else ""
             click.echo(f"rebuilt in {state.seconds:.2f} s{tail}")
 
     gc.enable()  # a long-lived process: each rebuild pauses the collector itself

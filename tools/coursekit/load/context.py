@@ -24,6 +24,9 @@ class LoadContext:
     texts: list[tuple[MdText, str]] = field(default_factory=list)  # (text, file its links are relative to)
     file_ids: dict[str, str] = field(default_factory=dict)  # subsection file -> id
     dir_ids: dict[str, str] = field(default_factory=dict)  # section folder -> id
+    page_files: dict[str, str] = field(default_factory=dict)  # custom page's Markdown file -> its slug
+    # subsection file -> {slug of a `##` heading -> the id of its unit}, for `file.md#heading` links
+    unit_slugs: dict[str, dict[str, str]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # folder or file not read -> the file with the error
 
     def skip(self, path: str, because: str) -> None:

@@ -1,16 +1,27 @@
-"""Resolve every link and image in the course's Markdown.
+"""Resolve every link and image in the course's Markdown: the one place every target reads links from.
 
 Runs after all blocks exist, so that ``#id`` and ``../02-osa/01-x.md`` links
 can be checked against real ids. Results are stored on the :class:`MdText`.
+
+What a relative link can lead to (besides web addresses):
+
+- a subsection file or a section folder: ``../02-osa/01-x.md``, ``../02-osa/``;
+- a unit or component: ``#id`` (any id in the course), or ``01-x.md#id``;
+  in a file's own units also the heading, ``#mita-opit`` or ``01-x.md#mitä-opit``
+  for ``## Mitä opit`` (compared as slugs, so accents and case do not matter);
+- a custom page listed under ``pages:`` in course.yaml: ``../pages/sanasto.md``
+  (``#fragment`` is kept as it is);
+- a file under ``static/``: ``../static/ohje.pdf`` (or ``/static/ohje.pdf``).
 """
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from coursekit import cache, markdown
+from coursekit import cache, ids, markdown
 from coursekit.diagnostics import FatalSourceError, Loc, causes
 from coursekit.load import codes, mdcheck
 from coursekit.load.context import LoadContext
@@ -19,6 +30,9 @@ from coursekit.model import LinkRef, MdText
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 JUMP_PREFIX = "/jump_to_id/"
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
+LINK_FORMS = ("link to a subsection (../02-osa/01-aihe.md), a section folder (../02-osa/), a unit or component "
+              "(#id, or ../02-osa/01-aihe.md#id), a custom page listed under pages: in course.yaml "
+              "(../pages/sanasto.md) or a file under static/ (../static/ohje.pdf)")
 DRIVE_RE = re.compile(r"^[a-zA-Z]:[\\/]")
 # Absolute paths that are a build machine's folders, never a place on the LMS.
 MACHINE_ROOTS = ("/home/", "/Users/", "/root/", "/tmp/", "/mnt/", "/media/", "/var/", "/opt/", "/srv/", "/usr/",
@@ -83,7 +97,7 @@ def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: L
     path, fragment = unquote(parts.path), unquote(parts.fragment)
 
     if not path and fragment:
-        return _internal(ctx, link, fragment, loc)
+        return _internal(ctx, link, fragment, loc, base_file)
     if path.startswith(JUMP_PREFIX):
         return _internal(ctx, link, path[len(JUMP_PREFIX):].strip("/"), loc)
     if path.startswith("/static/"):
@@ -98,6 +112,10 @@ def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: L
     if found.is_image:
         raise FatalSourceError(codes.MISSING_FILE, f"image {href!r} is not under static/", loc,
                                "put images under course_src/static/ and refer to them with a relative path")
+    if rel in ctx.page_files:
+        ctx.tree.used.add(rel)
+        link.kind, link.target = "page", ctx.page_files[rel] + (f"#{fragment}" if fragment else "")
+        return link
     folder = rel.rstrip("/")
     if folder in ctx.dir_ids and not fragment:
         link.kind, link.target = "internal", ctx.dir_ids[folder]
@@ -108,22 +126,34 @@ def _resolve(ctx: LoadContext, found: markdown.FoundLink, base_file: str, loc: L
     if rel in ctx.file_ids:
         ctx.tree.used.add(rel)
         if fragment:
-            return _internal(ctx, link, fragment, loc)
+            return _internal(ctx, link, fragment, loc, rel)
         link.kind, link.target = "internal", ctx.file_ids[rel]
         return link
-    ctx.tree.require_exact_case(rel, loc, "linked file")
-    raise FatalSourceError(
-        codes.BROKEN_LINK,
-        f"link {href!r} leads to {rel!r}, which is not a subsection, a section or a file under static/",
-        loc,
-        "link to a subsection .md file, a section folder, or move the file under static/",
-    )
+    try:
+        ctx.tree.require_exact_case(rel, loc, "linked file")
+    except FatalSourceError as err:
+        if err.diagnostic.hint.startswith("check the path"):  # not a case slip: say what a link can lead to
+            raise FatalSourceError(err.diagnostic.code, err.diagnostic.message, loc,
+                                   f"check the path; {LINK_FORMS}") from None
+        raise
+    what = "a Markdown file that is not a subsection or a page in course.yaml" if rel.endswith(".md") else \
+        "not a subsection, a section, a custom page or a file under static/"
+    raise FatalSourceError(codes.BROKEN_LINK, f"link {href!r} leads to {rel!r}, {what}", loc,
+                           f"{LINK_FORMS}; to link to a custom page, list it under pages: in course.yaml; "
+                           "for a download, move the file under static/")
 
 
-def _internal(ctx: LoadContext, link: LinkRef, block_id: str, loc: Loc) -> LinkRef:
+def _internal(ctx: LoadContext, link: LinkRef, block_id: str, loc: Loc, in_file: str = "") -> LinkRef:
     if block_id not in ctx.ids:
+        by_heading = ctx.unit_slugs.get(in_file, {}).get(ids.slugify(block_id))
+        if by_heading:  # `#mita-opit` for `## Mitä opit` in that file
+            link.kind, link.target = "internal", by_heading
+            return link
         message = f"link to #{block_id}: no section, subsection, unit or component has this id"
-        hint = "check the id; pin a unit's id with `## Title {#id}` to link to it"
+        near = difflib.get_close_matches(block_id, sorted(ctx.ids.where), n=1, cutoff=0.75)
+        hint = (f"did you mean #{near[0]}? " if near else "check the id; ") + \
+            "link to a section, subsection, unit or component by its id (pin a unit's id with `## Title {#id}`), " \
+            "or to a unit of the same file by its heading (#mita-opit for `## Mitä opit`)"
         if ctx.skipped:  # the id may live in a file that could not be read
             ctx.report.add(codes.BROKEN_LINK, message, loc, hint, cause=causes(ctx.skipped))
             link.kind = "other"

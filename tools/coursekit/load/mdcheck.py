@@ -22,6 +22,7 @@ from markdown_it.token import Token
 
 from coursekit import markdown
 from coursekit.load import codes
+from coursekit.plural import count
 
 Problem = tuple[int, int, str, str]
 
@@ -86,7 +87,8 @@ def component_fence_runs_on(tok: Token) -> Iterator[Problem]:
     for n, line in enumerate(tok.content.split("\n"), start=1):
         if COMPONENT_FENCE_RE.match(line):
             yield (tok.map[0], 1, f"this {tok.markup}{tok.info.strip()} block is not closed before the next "
-                   f"component starts {n} line(s) below", f"add a line with {tok.markup} at the end of this block")
+                   f"component starts {count(n, 'line')} below",
+                   f"add a line with {tok.markup} at the end of this block")
             return
 
 

@@ -169,6 +169,7 @@ def load_settings(ctx: LoadContext) -> Course | None:
         body = _markdown_file(ctx, p, "file")
         if body is not None:
             pages.append(Page(slug=str(p["slug"]), title=str(p["title"]), body=body, loc=loc))
+            ctx.page_files.setdefault(body.loc.file, str(p["slug"]))
 
     return Course(
         org=str(data["org"]),

@@ -239,6 +239,8 @@ def _split_units(
             unit_id = ids.check_pin(pin, loc, ctx.report) or unit_id
         unit = Unit(id=ctx.ids.claim(unit_id, "unit", loc), title=title or sub.title, loc=loc,
                     id_pinned=pin is not None)
+        if heads and ids.slugify(title):
+            ctx.unit_slugs.setdefault(rel, {}).setdefault(ids.slugify(title), unit.id)
         scope = UnitScope(unit.id, unit.title, section.title, rel, settings)
         unit.components = _components(ctx, scope, lines, start, end, fences, body_line, blocks)
         units.append(unit)

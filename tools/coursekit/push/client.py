@@ -2,11 +2,13 @@
 
 - Tokens: ``POST {LMS}/oauth2/access_token`` (client credentials, ``token_type=jwt``),
   sent as ``Authorization: JWT ...``, renewed before they expire and once on a 401.
-- Retries: only idempotent requests (token, GETs) are retried, on connection
-  errors, timeouts and 429/5xx, with bounded exponential backoff. Requests
-  that change things (course creation, the upload) are repeated only when the
-  connection was never made (refused, DNS failure, connect timeout), which
-  proves the server never saw them.
+- Retries: only idempotent requests (token, GETs) are retried, on transient
+  faults (timeouts, connections reset or dropped, 429/5xx), with bounded
+  exponential backoff. Requests that change things (course creation, the
+  upload) are repeated only after a connect timeout, which proves the server
+  never saw them. A refused connection or a host name that does not resolve
+  is never retried: the cause is reported at once (a wrong URL or port, a
+  server that is not running), instead of after a minute of pauses.
 - Errors become :class:`ApiError` with a message that says what to check.
   Header values and bodies are never logged; every message is redacted.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,10 +29,10 @@ from urllib.parse import quote, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 from requests_toolbelt.multipart.encoder import MultipartEncoder, MultipartEncoderMonitor
-from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NameResolutionError, NewConnectionError
 
 from coursekit.push.config import ImportSettings
-from coursekit.push.errors import ApiError
+from coursekit.push.errors import EXIT_CONFIG, ApiError
 from coursekit.push.redact import RedactingFilter, Secret
 
 log = logging.getLogger("coursekit.push")
@@ -67,10 +70,8 @@ class _Adapter(HTTPAdapter):
 # -- helpers for errors ----------------------------------------------------------------
 
 
-def never_sent(exc: BaseException) -> bool:
-    """True when the request provably never reached the server: no connection was made."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception it wraps (MaxRetryError.reason, args, __cause__, __context__)."""
     seen: set[int] = set()
     stack: list[object] = [exc]
     while stack:
@@ -78,13 +79,33 @@ def never_sent(exc: BaseException) -> bool:
         if not isinstance(item, BaseException) or id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, NewConnectionError | ConnectTimeoutError):  # includes NameResolutionError
-            return True
+        yield item
         if isinstance(item, MaxRetryError) and item.reason is not None:
             stack.append(item.reason)
         stack.extend(a for a in item.args if isinstance(a, BaseException))
         stack.extend(x for x in (item.__cause__, item.__context__) if x is not None)
-    return False
+
+
+def never_sent(exc: BaseException) -> bool:
+    """True when the request provably never reached the server: no connection was made."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    return any(isinstance(item, NewConnectionError | ConnectTimeoutError) for item in _causes(exc))
+
+
+def unreachable(exc: BaseException) -> str:
+    """"dns" when the host name does not resolve, "refused" when nothing listens at the address, else "".
+
+    Neither is transient in practice (a wrong URL or port, a server that is not running), so
+    neither is retried.
+    """
+    for item in _causes(exc):
+        if isinstance(item, NameResolutionError | socket.gaierror):
+            return "dns"
+    for item in _causes(exc):
+        if isinstance(item, ConnectionRefusedError):
+            return "refused"
+    return ""
 
 
 _ERRNO_RE = re.compile(r"\[Errno -?\d+\][^'\")\]]*")
@@ -183,7 +204,8 @@ class OpenEdxClient:
             token = Secret(str(data["access_token"]))
         except (ValueError, KeyError, TypeError):
             raise ApiError(f"the LMS answered the token request at {url} without an access_token",
-                           "check that COURSEKIT_LMS_URL points to the LMS (not Studio)") from None
+                           "check that COURSEKIT_LMS_URL points to the LMS (not Studio)",
+                           exit_code=EXIT_CONFIG) from None
         kind = str(data.get("token_type", "")).lower()
         if kind and kind != "jwt":
             raise ApiError(f"the LMS issued a {kind!r} token instead of a JWT",
@@ -246,7 +268,7 @@ class OpenEdxClient:
                 resp = self.session.request(method, url, headers=headers, timeout=timeout, **kwargs)
             except requests.RequestException as exc:
                 log.info("%s %s failed: %s", method, url, short_reason(exc))
-                if (idempotent or never_sent(exc)) and attempt < self.timing.retries:
+                if (idempotent or never_sent(exc)) and not unreachable(exc) and attempt < self.timing.retries:
                     self._wait_retry(attempt, f"{call.action}: {short_reason(exc)}")
                     attempt += 1
                     continue
@@ -348,7 +370,7 @@ class OpenEdxClient:
                     )
                 except requests.RequestException as exc:
                     sent = monitor.bytes_read
-                    if never_sent(exc) and sent == 0 and attempt < self.timing.retries:
+                    if never_sent(exc) and not unreachable(exc) and sent == 0 and attempt < self.timing.retries:
                         log.info("upload: no connection (%s); nothing was sent", short_reason(exc))
                         self._wait_retry(attempt, f"could not connect: {short_reason(exc)}")
                         attempt += 1
@@ -489,6 +511,22 @@ def network_error(exc: BaseException, url: str, call: Call, sent: bool) -> ApiEr
     if isinstance(exc, requests.exceptions.SSLError):
         return ApiError(f"TLS error talking to {where} while {call.action}: {reason}",
                         "check the server certificate; for a private CA set REQUESTS_CA_BUNDLE=/path/to/ca.pem")
+    cause = unreachable(exc)
+    if cause == "dns":
+        return ApiError(
+            f"could not connect to {where} while {call.action}: the host name {urlsplit(url).hostname} does not "
+            f"resolve ({reason})",
+            f"check the spelling of the {call.service} URL{var}; if it is right, check the DNS, VPN and proxy "
+            "settings of this machine. Not retried: a name that does not resolve will not resolve a moment later.",
+            exit_code=EXIT_CONFIG,
+        )
+    if cause == "refused":
+        return ApiError(
+            f"could not connect to {where} while {call.action}: the connection was refused ({reason}), so nothing "
+            "is listening at that address",
+            f"check the host and port in the {call.service} URL{var}, and that the {call.service} is running "
+            f"(Tutor: tutor local status). Not retried: a refused connection means no server, not a busy one.",
+        )
     if not sent:
         return ApiError(
             f"could not connect to {where} while {call.action}: {reason}",
@@ -541,17 +579,19 @@ def http_error(resp: requests.Response, url: str, call: Call, client: OpenEdxCli
             "or the config file). The OAuth2 application must exist in the LMS admin "
             "(/admin/oauth2_provider/application/), be 'Confidential' and use the 'Client credentials' grant."
             + said,
-            status, dev,
+            status, dev, exit_code=EXIT_CONFIG,
         )
     if status == 401:
-        if client is not None and not client.renewable:
+        code = None
+        if client is not None and not client.renewable:  # the token is a setting: exit 2
             hint = ("the pre-issued token (COURSEKIT_CMS_TOKEN / OLX_CMS_TOKEN) is invalid or has expired; get a "
                     "new one, or better set client credentials so coursekit can renew tokens itself")
-        else:
+            code = EXIT_CONFIG
+        else:  # a token the LMS just issued: the server's JWT set-up
             hint = ("check that the user linked to the OAuth2 application is active, and that the LMS and CMS "
                     "share the same JWT settings (JWT_AUTH signing key and issuer)")
         return ApiError(f"the {call.service} did not accept the credentials while {call.action} (HTTP 401)",
-                        hint + said, status, dev)
+                        hint + said, status, dev, exit_code=code)
     if status == 403:
         if call.action == "creating the course run":
             hint = ("creating courses needs a global staff user: make the user linked to the OAuth2 "
@@ -570,6 +610,8 @@ def http_error(resp: requests.Response, url: str, call: Call, client: OpenEdxCli
             f"{call.service} URL{var}: it must be the {'Studio' if call.service == 'CMS' else 'LMS'} "
             "base URL, without a path" + said,
             status, dev,
+            # a web page, not an API answer: no such route at that base URL, so the URL setting is wrong
+            exit_code=None if _is_json(resp) else EXIT_CONFIG,
         )
     if status == 413:
         return ApiError(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from coursekit.plural import plural
 from coursekit.push.errors import ConfigError
 from coursekit.push.redact import Secret, register_basic_auth
 
@@ -120,7 +121,7 @@ def read_config_file(path: Path) -> dict[str, str]:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}", CONFIG_HINT) from None
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
-        raise ConfigError(f"config file {path}: unknown key(s) {', '.join(unknown)}",
+        raise ConfigError(f"config file {path}: unknown {plural('key', len(unknown))} {', '.join(unknown)}",
                           f"allowed keys: {', '.join(KEYS)}")
     out: dict[str, str] = {}
     for key, value in data.items():

@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from coursekit.plural import count
+
 SCORED_XBLOCKS = frozenset({
     "drag-and-drop-v2", "openassessment", "lti_consumer", "staffgradedxblock", "edx_sga",
     "library_content", "itembank",
@@ -146,7 +148,7 @@ class ImpactReport:
                 out.append(f"  ... and {len(items) - MAX_LINES} more {kind}")
         blocking = self.blocking
         if blocking:
-            out.append(f"  {len(blocking)} block(s) holding learner scores would disappear (marked !).")
+            out.append(f"  {count(len(blocking), 'block')} holding learner scores would disappear (marked !).")
         else:
             out.append("  No block holding learner scores disappears.")
         return out

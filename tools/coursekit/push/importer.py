@@ -1,17 +1,22 @@
 """The import flow: build, authenticate, check, report, upload, wait, read back, record.
 
-Nothing is uploaded before the checks pass: the course must exist (or
-``--create``), the user must have author access, no other import of the
-course may be running, and no block holding learner scores may disappear
-(or ``--allow-removals``). ``--dry-run`` stops after the checks and prints
-the plan.
+Nothing is uploaded before the checks pass: the course sources must be
+committed (or ``--allow-dirty``), the course must exist (or ``--create``),
+the user must have author access, no other import of the course may be
+running, and no block holding learner scores may disappear (or
+``--allow-removals``). ``--dry-run`` stops after the checks and prints the
+plan.
+
+The checks that need no server come first: uncommitted sources are refused
+before the build, and a learner-impact refusal against the last release
+record is printed (and, without ``--dry-run``, refused) before anything is
+sent to a server.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,10 +28,12 @@ from coursekit.build import build, choose_run, load_checked
 from coursekit.dates import iso
 from coursekit.load import RELEASES_DIR
 from coursekit.model import Course
+from coursekit.plural import count
 from coursekit.push import impact, releases
 from coursekit.push.client import MIB, OpenEdxClient
 from coursekit.push.config import ImportSettings
-from coursekit.push.errors import ApiError, PushError, ReadbackError, RefusedError
+from coursekit.push.errors import ApiError, PushError, ReadbackError, RefusedError, SourcesError
+from coursekit.push.gitstate import SourceState, source_state
 from coursekit.push.redact import redact
 
 # Hints for the messages import_olx stores in the "Error" artifact (cms/djangoapps/contentstore/errors.py).
@@ -67,6 +74,7 @@ class ImportOptions:
     create: bool = False
     dry_run: bool = False
     allow_removals: bool = False
+    allow_dirty: bool = False
     build: bool = True
     readback: bool = True
     timeout: float = 1800.0
@@ -136,8 +144,18 @@ class Importer:
 
     def run(self) -> Outcome:
         opts, client = self.opts, self.client
+        state = self.check_sources()
         built = self.build()
         outcome = Outcome(built.course_id, dry_run=opts.dry_run)
+
+        # against the last release record the learner-impact report needs no server: it comes first
+        report = self.recorded_impact(built)
+        if report is not None:
+            for line in report.lines():
+                self.echo(line)
+            if report.blocking and not opts.allow_removals and not opts.dry_run:
+                raise self.refused_error(report)
+
         self.echo("Server:")
         for line in self.settings.describe():
             self.echo(f"  {line}")
@@ -172,14 +190,17 @@ class Importer:
         else:
             self.echo("Permission: checked after the course is created (creating a course needs global staff)")
 
-        report = self.impact(built, exists)
+        if report is None:
+            report = self.live_impact(built, exists)
+            for line in report.lines():
+                self.echo(line)
         outcome.impact = report
-        for line in report.lines():
-            self.echo(line)
         refuse = bool(report.blocking) and not opts.allow_removals
 
         if opts.dry_run:
-            self.print_plan(built, exists, refuse)
+            self.print_plan(built, exists, refuse, state)
+            if state.dirty and not opts.allow_dirty:
+                raise self.dirty_error(state)
             if exists is False and not opts.create:
                 raise self.missing_course_error(built)
             if refuse:
@@ -188,7 +209,7 @@ class Importer:
         if refuse:
             raise self.refused_error(report)
         if report.blocking:
-            self.echo(f"--allow-removals: importing although {len(report.blocking)} block(s) holding learner "
+            self.echo(f"--allow-removals: importing although {count(len(report.blocking), 'block')} holding learner "
                       "scores disappear")
 
         if exists is False:
@@ -201,7 +222,7 @@ class Importer:
 
         readback = self.read_back(built)
         outcome.readback_differences = readback.get("differences", [])
-        outcome.record = self.write_record(built, outcome.task_id, readback, report)
+        outcome.record = self.write_record(built, outcome.task_id, readback, report, state)
         self.echo(f"Release recorded in {outcome.record}")
         self.echo("  commit it with the course sources, so the next import can compare against it")
         if outcome.readback_differences:
@@ -215,6 +236,43 @@ class Importer:
         return outcome
 
     # -- steps -----------------------------------------------------------------------------
+
+    def check_sources(self) -> SourceState:
+        """Refuse uncommitted course sources (unless --allow-dirty or a dry run, which reports them)."""
+        opts = self.opts
+        state = source_state(opts.source)
+        where = _display(opts.source)
+        if not state.in_git:
+            why = f"the git state of {where} cannot be read ({state.reason})" if state.reason else \
+                f"{where} is not in a git work tree"
+            self.echo(f"Note: {why}, so the release record will name no commit; keep the course sources in git "
+                      "to know what went live")
+            return state
+        if not state.dirty:
+            return state
+        if opts.allow_dirty:
+            changes = count(len(state.changes), "uncommitted change")
+            self.echo(f"Warning: importing {changes} in {where} (--allow-dirty); "
+                      "the release record will say \"dirty\": true")
+            return state
+        if opts.dry_run:
+            self.echo(f"Uncommitted changes in {where} (the import would refuse them):")
+            for line in _change_lines(state):
+                self.echo(line)
+            return state
+        raise self.dirty_error(state)
+
+    def dirty_error(self, state: SourceState) -> SourcesError:
+        where = _display(self.opts.source)
+        n = len(state.changes)
+        listing = "\n".join(_change_lines(state))
+        return SourcesError(
+            f"refusing to import: the course sources in {where} have {count(n, 'uncommitted change')}:\n{listing}",
+            "the release record names the git commit, so that commit must hold what goes live. Commit the "
+            f"changes (git add {where} && git commit), or set them aside (git stash -u), and run again; to "
+            "import them anyway, add --allow-dirty (make import IMPORT_ARGS=--allow-dirty): the record then "
+            "says \"dirty\": true.",
+        )
 
     def build(self) -> Built:
         opts = self.opts
@@ -236,15 +294,15 @@ class Importer:
             if manifest.get("course_id") == course_id:
                 archive = opts.out / str(manifest.get("archive"))
                 if not archive.is_file():
-                    raise PushError(f"{archive} is missing", "run `coursekit build` (or drop --no-build)")
+                    raise SourcesError(f"{archive} is missing", "run `coursekit build` (or drop --no-build)")
                 sha = package.file_sha256(archive)
                 if sha != manifest.get("archive_sha256"):
-                    raise PushError(f"{archive} does not match its manifest {path.name} (sha256 differs)",
-                                    "run `coursekit build` again (or drop --no-build)")
+                    raise SourcesError(f"{archive} does not match its manifest {path.name} (sha256 differs)",
+                                       "run `coursekit build` again (or drop --no-build)")
                 self.echo(f"Using the existing build of {course_id}: {archive} "
                           f"({_size(archive.stat().st_size)}, sha256 {sha[:16]}…)")
                 return Built(course, run, course_id, archive, manifest)
-        raise PushError(f"no build of {course_id} in {opts.out}", "run `coursekit build` (or drop --no-build)")
+        raise SourcesError(f"no build of {course_id} in {opts.out}", "run `coursekit build` (or drop --no-build)")
 
     def missing_course_error(self, built: Built) -> PushError:
         return PushError(
@@ -257,7 +315,7 @@ class Importer:
     def refused_error(self, report: impact.ImpactReport) -> RefusedError:
         n = len(report.blocking)
         return RefusedError(
-            f"refusing to import: {n} block(s) holding learner scores would disappear (marked ! above)",
+            f"refusing to import: {count(n, 'block')} holding learner scores would disappear (marked ! above)",
             "learners' answers and scores for those blocks would no longer count. If a block was only renamed, "
             "pin its old id in the source as suggested above and build again. If the removal is intended, run "
             "again with --allow-removals (make import IMPORT_ARGS=--allow-removals).",
@@ -287,12 +345,17 @@ class Importer:
                 "worker is consuming the CMS queue (Tutor: tutor local status, tutor local logs cms-worker).",
             )
 
-    def impact(self, built: Built, exists: bool | None) -> impact.ImpactReport:
+    def recorded_impact(self, built: Built) -> impact.ImpactReport | None:
+        """The report against the last release record of this course on this server; None if there is none."""
         found = releases.latest(self.opts.releases_root, self.settings.cms_url, built.course_id)
-        if found is not None:
-            path, record = found
-            label = f"release {_display(path)} (imported {record.get('imported_at', '?')})"
-            return impact.compare(record["blocks"], built.blocks, label)
+        if found is None:
+            return None
+        path, record = found
+        label = f"release {_display(path)} (imported {record.get('imported_at', '?')})"
+        return impact.compare(record["blocks"], built.blocks, label)
+
+    def live_impact(self, built: Built, exists: bool | None) -> impact.ImpactReport:
+        """Without a release record: the report against the course as the LMS shows it now."""
         if exists is False:
             return impact.first_import("the course does not exist yet")
         if not self.settings.lms_url:
@@ -310,10 +373,14 @@ class Importer:
         return impact.compare(live, built.blocks, "the course as it is now on the server (no release record "
                                                   f"in {_display(self.opts.releases_root)})")
 
-    def print_plan(self, built: Built, exists: bool | None, refuse: bool) -> None:
+    def print_plan(self, built: Built, exists: bool | None, refuse: bool, state: SourceState) -> None:
         opts = self.opts
         self.echo("Plan (dry run: nothing is created or uploaded):")
         steps: list[str] = []
+        if state.dirty and not opts.allow_dirty:
+            changes = count(len(state.changes), "uncommitted change")
+            steps.append(f"STOP: {changes} in the course sources (listed above); "
+                         "commit them, or add --allow-dirty to import them anyway")
         if exists is False:
             if opts.create:
                 payload = self.course_run_payload(built)
@@ -448,7 +515,7 @@ class Importer:
                 differences = compare_outline(built.blocks, live)
                 if not differences:
                     n = len([b for b in built.blocks if b.get("type") != "course"])
-                    self.echo(f"Read-back: the LMS shows the same {n} blocks as the build")
+                    self.echo(f"Read-back: the LMS shows the same {count(n, 'block')} as the build")
                     return {"checked": True, "matches": True, "attempts": attempt}
             if attempt < attempts:
                 self.echo(f"Read-back: the LMS does not show the new outline yet (its block cache updates after "
@@ -461,7 +528,7 @@ class Importer:
         return {"checked": True, "matches": False, "attempts": attempts, "differences": differences}
 
     def write_record(self, built: Built, task_id: str, readback: dict[str, Any],
-                     report: impact.ImpactReport) -> Path:
+                     report: impact.ImpactReport, state: SourceState) -> Path:
         moment = self.now()
         record = {
             "course_id": built.course_id,
@@ -471,7 +538,7 @@ class Importer:
             "task_id": task_id,
             "archive": built.archive.name,
             "archive_sha256": built.manifest.get("archive_sha256"),
-            "git_commit": _git_commit(self.opts.source),
+            "git_commit": state.record(),
             "coursekit_version": __version__,
             "readback": readback,
             "impact": report.counts() if report.compared else None,
@@ -529,12 +596,11 @@ def _age_seconds(stamp: object, now: dt.datetime) -> float | None:
     return (now - moment).total_seconds()
 
 
-def _git_commit(source: Path) -> dict[str, Any] | None:
-    try:
-        head = subprocess.run(["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(source), "status", "--porcelain", "--", "."],
-                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {"commit": head, "dirty": bool(dirty)} if head else None
+MAX_CHANGES_SHOWN = 20
+
+
+def _change_lines(state: SourceState) -> list[str]:
+    lines = [f"  {c.what:<10} {_display(c.path)}" for c in state.changes[:MAX_CHANGES_SHOWN]]
+    if len(state.changes) > MAX_CHANGES_SHOWN:
+        lines.append(f"  ... and {len(state.changes) - MAX_CHANGES_SHOWN} more (git status shows them all)")
+    return lines

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from coursekit import plural
 from coursekit.check import CheckContext, Finding
 from coursekit.diagnostics import Severity
 from coursekit.model import Course
@@ -41,13 +42,14 @@ def check(course: Course, ctx: CheckContext) -> Iterator[Finding]:
     for t in course.grading.types:
         count = sum(1 for _s, sub in course.subsections() if sub.graded == t.type)
         if count < t.min_count:
-            yield Finding(t.loc, f"assignment type {t.type!r} expects at least {t.min_count} graded "
-                                 f"subsection(s) (min_count) but the course has {count}",
+            yield Finding(t.loc, f"assignment type {t.type!r} expects at least "
+                                 f"{plural.count(t.min_count, 'graded subsection')} (min_count) but the course "
+                                 f"has {count}",
                           f"set `min_count: {count}`, or mark more subsections `graded: {t.type}`")
         elif count == 0 and t.weight > 0:
             yield Finding(t.loc, f"assignment type {t.type!r} has weight {t.weight:g} but no graded subsection",
                           f"mark subsections `graded: {t.type}`, or remove the type and rebalance the weights")
         elif count and t.drop_count >= max(count, t.min_count):
-            yield Finding(t.loc, f"assignment type {t.type!r} drops {t.drop_count} of its {count} "
-                                 "subsection(s): none would count",
+            yield Finding(t.loc, f"assignment type {t.type!r} drops {t.drop_count} of its "
+                                 f"{plural.count(count, 'subsection')}: none would count",
                           "lower `drop_count`")

@@ -46,6 +46,12 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = (f"{CP_NS} http://www.imsglobal.org/profile/cc/ccv1p1/ccv1p1_imscp_v1p2_v1p0.xsd "
                    f"{LOM_NS} http://www.imsglobal.org/profile/cc/ccv1p1/LOM/ccv1p1_lommanifest_v1p0.xsd")
 QTI_TYPE = "imsqti_xmlv1p2/imscc_xmlv1p1/assessment"
+
+
+def page_path(slug: str) -> str:
+    """Where a custom page goes in the cartridge."""
+    return f"pages/page_{slug}.html"
+
 DT_TYPE = "imsdt_xmlv1p1"
 
 # What learners read in the pages coursekit writes, by course language.
@@ -124,6 +130,10 @@ class _Cartridge:
             elif link.kind == "internal" and link.target in self.pages:
                 target, _, fragment = self.pages[link.target].partition("#")
                 rel = posixpath.relpath(target, base or ".")
+                out[link.href] = f"{rel}#{fragment}" if fragment else rel
+            elif link.kind == "page":
+                slug, _, fragment = link.target.partition("#")
+                rel = posixpath.relpath(page_path(slug), base or ".")
                 out[link.href] = f"{rel}#{fragment}" if fragment else rel
             else:
                 out[link.href] = link.href
@@ -205,7 +215,7 @@ class _Cartridge:
             self.resource("res_info", "webcontent", path, self._statics_of(texts))
             self._item(intro, "item_info", self.words["info"], "res_info")
         for page in course.pages:
-            path = f"pages/page_{page.slug}.html"
+            path = page_path(page.slug)
             self.page(path, page.title, self.render(page.body, path))
             self.resource(f"res_page_{page.slug}", "webcontent", path, self._statics_of([page.body]))
             self._item(intro, f"item_page_{page.slug}", page.title, f"res_page_{page.slug}")

@@ -154,7 +154,7 @@ def losses(problem: Problem) -> list[str]:
     if problem.hints:
         out.append("hints show one per wrong try, and only when the quiz's behaviour is \"Interactive with "
                    "multiple tries\" (Open edX shows them on request)")
-    if any(link.kind in ("static", "internal") for text in problem.texts() for link in text.links):
+    if any(link.kind in ("static", "internal", "page") for text in problem.texts() for link in text.links):
         out.append("links and images to course files or pages are not part of the question bank; they point "
                    "where the written link points")
     return out

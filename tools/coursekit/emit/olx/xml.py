@@ -9,6 +9,9 @@ from coursekit import cache, markdown
 from coursekit.model import LinkRef, MdText
 
 JUMP = "/jump_to_id/"
+# Open edX rewrites a quoted "/course/..." in content to "/courses/<course key>/...": a custom page
+# (static tab) lives at /courses/<course key>/<url_slug>/ on the LMS.
+COURSE = "/course/"
 
 
 def asset_name(path: str) -> str:
@@ -21,6 +24,9 @@ def link_url(link: LinkRef) -> str:
         return f"/static/{asset_name(link.target)}"
     if link.kind == "internal":
         return f"{JUMP}{link.target}"
+    if link.kind == "page":
+        slug, _, fragment = link.target.partition("#")
+        return f"{COURSE}{slug}/" + (f"#{fragment}" if fragment else "")
     return link.href
 
 

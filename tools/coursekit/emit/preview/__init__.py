@@ -114,6 +114,9 @@ class _Emitter:
             return f"static/{link.target}"
         if link.kind == "internal":
             return self.pages.get(link.target, "index.html")
+        if link.kind == "page":
+            slug, _, fragment = link.target.partition("#")
+            return f"page-{slug}.html" + (f"#{fragment}" if fragment else "")
         return link.href
 
     def html(self, text: MdText | None, inline: bool | None = None, doc_id: str = "") -> Markup:
