@@ -237,3 +237,39 @@ def test_pre_commit_validates_the_hook_file() -> None:
 
     loaded = load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))
     assert [h["id"] for h in loaded] == ["coursekit-lint", "coursekit-build-check"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_pre_commit_try_repo_runs_the_hooks_on_a_course(tmp_path: Path) -> None:
+    """pre-commit itself installs this repository into a hook environment and runs both hooks.
+
+    Installing needs coursekit's dependencies from a package index: this machine's pip configuration (a local
+    mirror, or PyPI over the network). Where pre-commit cannot install them, the test skips and says so; the
+    hook commands themselves are tested without pre-commit above.
+    """
+    pytest.importorskip("pre_commit")
+    if not (ROOT / ".git").exists():
+        pytest.skip("this copy of coursekit is not a git repository; pre-commit try-repo needs one")
+    repo = tmp_path / "course"
+    new(repo, "--title", "Kurssi", "--language", "fi")
+    git = ["git", "-c", "user.email=test@example.org", "-c", "user.name=test"]
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+           "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+
+    def try_repo() -> subprocess.CompletedProcess:
+        return subprocess.run([str(BIN / "pre-commit"), "try-repo", str(ROOT), "--all-files"], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    # One run (each installs coursekit into a fresh hook environment, about 15 s): a course with an error, which
+    # both hooks must report. That they pass on a good course is tested with the hook commands above.
+    unit = repo / "course_src/01-aloitus/02-koe.md"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("answer: 4", "answer: neljä"), encoding="utf-8")
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    bad = try_repo()
+    if bad.returncode != 1 and "Installing environment" in bad.stdout and "Failed" not in bad.stdout:
+        pytest.skip(f"pre-commit could not install coursekit into a hook environment: {bad.stdout[-300:]}")
+    assert "coursekit lint....." in bad.stdout and "coursekit build --check....." in bad.stdout
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert bad.stdout.count("Failed") == 2
+    assert bad.stdout.count("course_src/01-aloitus/02-koe.md:14:1: P303 error") == 2
