@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from coursekit.commands.common import display_root, handle_errors, print_diagnostics, source_option
+from coursekit.commands.common import SOURCE_DEFAULT, display_root, handle_errors, print_diagnostics, source_option
 from coursekit.diagnostics import Severity
 
 
@@ -59,7 +59,8 @@ def command(source: Path, all_blocks: bool, dry_run: bool, check: bool) -> None:
         click.echo(line)
     count = f"{len(plan.pins)} id(s) in {len(plan.files)} file(s)"
     if check:
-        click.echo(f"\n{count} are not pinned; run `coursekit pin --source {root}` and commit the result.", err=True)
+        again = "coursekit pin" + ("" if source == Path(SOURCE_DEFAULT) else f" --source {root}")
+        click.echo(f"\n{count} are not pinned; run `{again}` and commit the result.", err=True)
         sys.exit(1)
     if dry_run:
         click.echo(f"\nWould pin {count} (dry run: nothing was written).")
