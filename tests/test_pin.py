@@ -330,3 +330,31 @@ def test_s106_reads_the_release_folder_from_the_options(course: Path, tmp_path: 
     assert lint_codes(course) == []
     shutil.copytree(other.parent / "records_parent" / "releases", other)
     assert len(lint_codes(course)) == 5
+
+
+def test_a_quiz_file_included_twice_cannot_be_pinned(course: Path) -> None:
+    lesson = course / "01-start/01-lesson.md"
+    lesson.write_text(LESSON + "\n## Again\n\n```{quiz}\nfile: quiz.yaml\n```\n", encoding="utf-8")
+    before = snapshot(course)
+    code, output = run("pin", "--source", str(course))
+    assert code == 1, output
+    assert f"{course}/01-start/quiz.yaml:3:5: E005 error: cannot pin problem 'start_lesson_second-unit_p1': the " \
+           "same source is also problem 'start_lesson_again_p1'" in output
+    assert snapshot(course) == before
+
+
+def test_edits_that_would_change_an_id_are_never_written(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The safety net: the edited sources are loaded again before writing; a wrong edit writes nothing."""
+    from coursekit import pin as pinning
+
+    real = pinning._apply
+
+    def wrong(lines: list[str], pins: list) -> list[str]:
+        return [line.replace("{#start_lesson_first-unit}", "{#something-else}") for line in real(lines, pins)]
+
+    monkeypatch.setattr(pinning, "_apply", wrong)
+    before = snapshot(course)
+    result = CliRunner().invoke(main, ["pin", "--source", str(course)])
+    assert result.exit_code == 3
+    assert "pinning would change block ids; nothing was written" in result.output
+    assert snapshot(course) == before

@@ -285,6 +285,15 @@ def find_pins(course: Course, root: Path, all_blocks: bool = False,
                 for comp in unit.components:
                     if _holds_state(comp, all_blocks):
                         add(lambda c=comp: _component_pin(src, c))
+    # One place in the sources that stands for two blocks (a quiz file included twice) has no single id to pin.
+    first_at: dict[tuple[str, int, int], Pin] = {}
+    for pin in pins:
+        other = first_at.setdefault((pin.loc.file, pin.edit_line, pin.edit_col), pin)
+        if other is not pin:
+            problems.append(Diagnostic(
+                codes.INVALID, Severity.ERROR,
+                f"cannot pin {pin.kind} {other.id!r}: the same source is also {pin.kind} {pin.id!r} (a quiz file "
+                "included twice?)", pin.loc, "include the file once, or copy it, then pin"))
     return pins, problems
 
 
@@ -350,6 +359,8 @@ def block_ids(course: Course) -> list[tuple[str, str]]:
 def plan(course: Course, root: Path, all_blocks: bool = False) -> PinPlan:
     """What pinning would change; the new file contents are checked by loading them again in memory."""
     pins, problems = find_pins(course, root, all_blocks)
+    if problems:  # pinned only as a whole
+        return PinPlan(pins, {}, problems)
     src = _Sources(root)
     by_file: dict[str, list[Pin]] = {}
     for pin in pins:
