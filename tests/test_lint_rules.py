@@ -155,6 +155,13 @@ CASES: list[tuple[str, dict[str, Edit], list[tuple[str, str]], bool]] = [
      [("S104", f"{JOHDANTO}:9")], False),
     ("S104-page-h1", {PAGE: ("## Kurssin ohjeet", "# Kurssin ohjeet")},
      [("S104", f"{PAGE}:1"), ("S104", f"{PAGE}:5")], False),
+    # S106 only once the course has a release record (a new course is not nagged): every unpinned scored problem
+    # and graded subsection; the first quiz problem is pinned here, so it is not reported.
+    ("S106-unpinned-scored-id", {
+        "releases/studio.example.org/TESTI+T101+2024_syksy/20241001T120000Z.json":
+            '{"format": "coursekit-release/1", "blocks": []}\n',
+        QUIZ: ("  - type: numerical\n", "  - type: numerical\n    id: koe-laskutehtava\n")},
+     [("S106", f"{JOHDANTO}:20"), ("S106", f"{KOE}:1"), ("S106", f"{QUIZ}:8"), ("S106", f"{QUIZ}:13")], False),
     ("S105-unused-file", {"01-aloitus/muistiinpanot.md": "Omia muistiinpanoja.\n"},
      [("S105", "01-aloitus/muistiinpanot.md:1")], False),
     # -- grading and dates ---------------------------------------------------------------------

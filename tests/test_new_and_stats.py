@@ -17,7 +17,7 @@ def test_new_course_builds(tmp_path: Path) -> None:
                                        "--title", 'Kurssi "testi"', "--run", "2020"])
     assert result.exit_code == 0, result.output
     assert "course-v1:ORG+N1+2020" in result.output
-    built = CliRunner().invoke(main, ["build", "--source", str(target), "--out", str(tmp_path / "out")])
+    built = CliRunner().invoke(main, ["build", "--source", str(target / "course_src"), "--out", str(tmp_path / "out")])
     assert built.exit_code == 0, built.output
     assert (tmp_path / "out" / "ORG-N1-2020.tar.gz").is_file()
 

@@ -19,6 +19,7 @@ COMMANDS = {  # command name -> module in coursekit.commands
     "import": "import_cmd",
     "lint": "lint",
     "new": "new",
+    "pin": "pin",
     "preview": "preview",
     "serve": "serve",
     "stats": "stats",
@@ -60,6 +61,7 @@ def main() -> None:
       coursekit preview          write the course as a site learners' eyes see (olx_build/preview/)
       coursekit serve            the same, live on 127.0.0.1, reloading on every save
       coursekit new my_course    start a new course from a template
+      coursekit pin              write the current ids into the sources, so renames keep learner state
 
     The authoring format is described in docs/authoring.md.
     """

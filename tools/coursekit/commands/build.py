@@ -34,10 +34,13 @@ from coursekit.plural import count, plural
 @click.option("--target", "-t", type=click.Choice(["olx", "imscc", "all"]), default="olx", show_default=True,
               help="olx: Open edX archive; imscc: IMS Common Cartridge 1.1 and a Moodle XML question bank "
                    "for Moodle; all: both, from one load.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Only check that the course builds: build into a temporary folder and delete it; OUT is not "
+                   "touched (for pre-commit hooks and CI). Exit status 1 on any error.")
 @no_cache_option
 @handle_errors(writes=True)
 def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, with_lint: bool,
-            strict: bool, target: str, no_cache: bool) -> None:
+            strict: bool, target: str, check_only: bool, no_cache: bool) -> None:
     """Compile the course into an Open edX OLX archive (or, with --target, a cartridge for Moodle).
 
     Reads SOURCE (default course_src/), checks it, and writes
@@ -52,6 +55,21 @@ def command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree:
         raise click.UsageError("use either --run or --all-runs")
     if strict and not with_lint:
         raise click.UsageError("--strict goes with --lint")
+    if check_only:
+        if keep_tree:
+            raise click.UsageError("--tree writes the OLX folder; it does not go with --check")
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="coursekit-check-") as tmp:
+            _command(source, Path(tmp), run, all_runs, keep_tree, with_lint, strict, target, no_cache)
+        click.echo("Check only: the course builds; the build went to a temporary folder, now deleted "
+                   f"({out} was not touched).")
+        return
+    _command(source, out, run, all_runs, keep_tree, with_lint, strict, target, no_cache)
+
+
+def _command(source: Path, out: Path, run: str | None, all_runs: bool, keep_tree: bool, with_lint: bool,
+             strict: bool, target: str, no_cache: bool) -> None:
     from coursekit import cache
 
     with cache.opened(None if no_cache else source):

@@ -21,14 +21,17 @@ RELEASES_DIR = "releases"
 NOT_CONTENT = (RELEASES_DIR,)
 
 
-def load_course(root: Path) -> tuple[Course | None, Report]:
-    """Read a course; the report holds every problem found. The course is None if it could not be read."""
+def load_course(root: Path, tree: SourceTree | None = None) -> tuple[Course | None, Report]:
+    """Read a course; the report holds every problem found. The course is None if it could not be read.
+
+    ``tree`` reads the files instead of a plain :class:`SourceTree` of ``root`` (``coursekit pin`` loads
+    its edits this way before writing them)."""
     report = Report()
     if not root.is_dir():
         report.add(codes.MISSING_FILE, f"course source folder {root} does not exist", Loc("."),
                    "run from the repository root, or pass --source")
         return None, report
-    tree = SourceTree(root)
+    tree = tree or SourceTree(root)
     ctx = LoadContext(tree=tree, report=report, ids=IdRegistry(report))
     try:
         files = tree.walk()

@@ -94,3 +94,16 @@ def write(root: Path, cms_url: str, course_id: str, record: dict[str, Any], mome
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def records_of_course(root: Path, org: str, number: str) -> list[Path]:
+    """Every release record of any run of the course ``org``/``number``, on any server, sorted."""
+    if not root.is_dir():
+        return []
+    prefix = course_dir(f"course-v1:{org}+{number}+")
+    return sorted(
+        path
+        for server in root.iterdir() if server.is_dir()
+        for course in server.iterdir() if course.is_dir() and course.name.startswith(prefix)
+        for path in course.iterdir() if _NAME_RE.match(path.name)
+    )
