@@ -183,7 +183,7 @@ def test_pin_writes_exactly_the_pins_and_keeps_everything_else(course: Path) -> 
     assert f"{course}/01-start/01-lesson.md:7: unit {{#start_lesson_first-unit}}" in output
     assert f"{course}/01-start/quiz.yaml:3: problem id: start_lesson_second-unit_p1" in output
     assert f"{course}/01-start/02-exam.md:1: subsection id: start_exam" in output
-    assert "Pinned 10 id(s) in 4 file(s)" in output
+    assert "Pinned 10 ids in 4 files" in output
 
 
 def test_second_run_changes_nothing(course: Path) -> None:
@@ -246,7 +246,7 @@ def test_without_pinning_the_same_renames_lose_scores(course: Path, tmp_path: Pa
 def test_dry_run_and_check_write_nothing(course: Path) -> None:
     before = snapshot(course)
     code, output = run("pin", "--source", str(course), "--dry-run")
-    assert code == 0 and "Would pin 10 id(s) in 4 file(s) (dry run: nothing was written)" in output
+    assert code == 0 and "Would pin 10 ids in 4 files (dry run: nothing was written)" in output
     assert f"{course}/01-start/section.yaml:1: section id: start" in output
     code, output = run("pin", "--source", str(course), "--check")
     assert code == 1 and "are not pinned; run `coursekit pin" in output

@@ -37,6 +37,7 @@ from coursekit.load import codes, load_course
 from coursekit.load.sources import SourceTree
 from coursekit.load.structure import SECTION_FILE, split_front_matter
 from coursekit.model import Course, Discussion, Problem, RawXBlock, Section, Subsection, Unit, Video
+from coursekit.plural import count
 from coursekit.push.impact import SCORED_XBLOCKS
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
@@ -385,7 +386,7 @@ def _verify(course: Course, root: Path, new_files: dict[str, bytes], pins: list[
         raise RuntimeError(f"pinning would change block ids; nothing was written ({where})")
     left, _ = find_pins(again, root, all_blocks, files=new_files)
     if left:
-        raise RuntimeError(f"pinning left {len(left)} id(s) unpinned ({left[0].loc}); nothing was written")
+        raise RuntimeError(f"pinning left {count(len(left), 'id')} unpinned ({left[0].loc}); nothing was written")
 
 
 def write(root: Path, new_files: dict[str, bytes]) -> None:

@@ -9,6 +9,8 @@ import click
 
 from coursekit.commands.common import SOURCE_DEFAULT, display_root, handle_errors, print_diagnostics, source_option
 from coursekit.diagnostics import Severity
+from coursekit.plural import count as counted
+from coursekit.plural import plural
 
 
 @click.command("pin")
@@ -42,13 +44,13 @@ def command(source: Path, all_blocks: bool, dry_run: bool, check: bool) -> None:
     course, report = load_course(source)
     if course is None or report.has_errors():
         print_diagnostics(report.items, root, Severity.ERROR)
-        click.echo(f"\n{len(report.errors)} error(s); nothing was pinned. Fix them (`coursekit lint`) and run "
+        click.echo(f"\n{counted(len(report.errors), 'error')}; nothing was pinned. Fix them (`coursekit lint`) and run "
                    "`coursekit pin` again.", err=True)
         sys.exit(1)
     plan = pinning.plan(course, source, all_blocks)
     if plan.problems:
         print_diagnostics(plan.problems, root)
-        click.echo(f"\n{len(plan.problems)} block(s) cannot be pinned automatically; nothing was written. Pin "
+        click.echo(f"\n{counted(len(plan.problems), 'block')} cannot be pinned automatically; nothing was written. Pin "
                    "them by hand as the fix says, then run `coursekit pin` again.", err=True)
         sys.exit(1)
     what = "block that holds learner state" if not all_blocks else "block that can be pinned"
@@ -57,10 +59,11 @@ def command(source: Path, all_blocks: bool, dry_run: bool, check: bool) -> None:
         return
     for line in pinning.lines_of(plan.pins, root):
         click.echo(line)
-    count = f"{len(plan.pins)} id(s) in {len(plan.files)} file(s)"
+    count = f"{counted(len(plan.pins), 'id')} in {counted(len(plan.files), 'file')}"
     if check:
         again = "coursekit pin" + ("" if source == Path(SOURCE_DEFAULT) else f" --source {root}")
-        click.echo(f"\n{count} are not pinned; run `{again}` and commit the result.", err=True)
+        verb = plural("is", len(plan.pins))
+        click.echo(f"\n{count} {verb} not pinned; run `{again}` and commit the result.", err=True)
         sys.exit(1)
     if dry_run:
         click.echo(f"\nWould pin {count} (dry run: nothing was written).")
