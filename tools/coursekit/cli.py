@@ -16,6 +16,7 @@ from coursekit import __version__
 
 COMMANDS = {  # command name -> module in coursekit.commands
     "build": "build",
+    "diff": "diff",
     "import": "import_cmd",
     "lint": "lint",
     "new": "new",
