@@ -15,6 +15,7 @@ import click
 from coursekit import __version__
 
 COMMANDS = {  # command name -> module in coursekit.commands
+    "adopt": "adopt",
     "build": "build",
     "diff": "diff",
     "import": "import_cmd",
