@@ -66,7 +66,7 @@ def adopt(source: Path, out: Path) -> AdoptResult:
                 if sources.exists():
                     shutil.rmtree(sources)
                 sources.mkdir()
-                files = write_sources(course, olx, sources)
+                files = write_sources(course, olx, sources, report.static_renamed)
                 work = staging / "work"
                 if work.exists():
                     shutil.rmtree(work)
@@ -105,6 +105,9 @@ def format_report(result: AdoptResult) -> str:
     if rep.kept_raw:
         lines += ["", f"## Kept as they are ({len(rep.kept_raw)})", ""]
         lines += [f"- {key}: {why}" for key, why in rep.kept_raw]
+    if rep.static_renamed:
+        lines += ["", f"## Static files written under their Open edX asset name ({len(rep.static_renamed)})", ""]
+        lines += [f"- static/{old} -> static/{new}" for new, old in sorted(rep.static_renamed.items())]
     if rep.lost:
         lines += ["", f"## Not carried ({len(rep.lost)})", ""]
         lines += [f"- {where}: {what}" for where, what in rep.lost]

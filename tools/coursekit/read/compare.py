@@ -31,6 +31,15 @@ RESPONSES = ("multiplechoiceresponse", "choiceresponse", "optionresponse", "nume
              "schematicresponse", "annotationresponse", "choicetextresponse")
 
 
+_ASSET_INVALID = re.compile(r"[^\w.%-]", re.UNICODE)
+
+
+def asset_name(path: str) -> str:
+    """The name Open edX gives a file under static/: "/" becomes "_", and so does every character an asset
+    key cannot hold (``AssetLocator.clean_keeping_underscores``): ``Brain green.png`` is ``Brain_green.png``."""
+    return _ASSET_INVALID.sub("_", path.replace("/", "_"))
+
+
 @dataclass(frozen=True)
 class Difference:
     where: str  # "type/url_name", or a course-wide part such as "grading" or "static/x.png"
@@ -334,9 +343,9 @@ class _Differ:
                     self.add(where, f"HTML text differs: {_first_change(hx, hy)}")
 
     def static(self) -> None:
-        # Open edX names an asset by its path with "/" replaced by "_": that name is what links use.
-        sa = {p.replace("/", "_"): h for p, h in self.a.static.items()}
-        sb = {p.replace("/", "_"): h for p, h in self.b.static.items()}
+        # Open edX names an asset by its cleaned path (see asset_name): that name is what links use.
+        sa = {asset_name(p): h for p, h in self.a.static.items()}
+        sb = {asset_name(p): h for p, h in self.b.static.items()}
         for path in sorted(set(sa) | set(sb)):
             if path not in sb:
                 self.add(f"static/{path}", "file removed")

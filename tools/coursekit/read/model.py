@@ -51,7 +51,7 @@ from coursekit.model import (
     Update,
     WrongAnswer,
 )
-from coursekit.read.compare import canonical, norm_date, normalize_html
+from coursekit.read.compare import asset_name, canonical, norm_date, normalize_html
 from coursekit.read.olx import Block, OlxCourse, inner_html
 
 NOWHERE = Loc("course.xml")
@@ -75,6 +75,7 @@ class Adoption:
     kept_raw: list[tuple[str, str]] = field(default_factory=list)  # (type/url_name, why)
     lost: list[tuple[str, str]] = field(default_factory=list)  # (where, what coursekit cannot carry)
     force_raw: set[str] = field(default_factory=set)  # blocks to keep raw whatever (after a failed round trip)
+    static_renamed: dict[str, str] = field(default_factory=dict)  # asset name written -> path in the export
 
     def keep_raw(self, block: Block, why: str) -> None:
         self.raw[block.type] += 1
@@ -254,13 +255,22 @@ class _Builder:
         return extra
 
     def static(self) -> list[StaticFile]:
+        """Static files under the name Open edX gives them (the one links use), flat as in the export."""
         out = []
+        taken: dict[str, str] = {}
         for path in sorted(self.olx.static):
-            if not all(STATIC_NAME_RE.match(part) for part in path.split("/")):
-                self.lose(f"static/{path}", "file name has characters coursekit refuses (Open edX changes them in "
-                          "the asset name); the file is not copied")
+            name = asset_name(path)
+            if not STATIC_NAME_RE.match(name):
+                self.lose(f"static/{path}", f"asset name {name!r} has characters coursekit refuses; "
+                          "the file is not copied")
                 continue
-            out.append(StaticFile(path, f"static/{path}", Loc(f"static/{path}")))
+            if name in taken:
+                self.lose(f"static/{path}", f"is the same asset {name!r} as static/{taken[name]}; not copied")
+                continue
+            taken[name] = path
+            if name != path:
+                self.report.static_renamed[name] = path
+            out.append(StaticFile(name, f"static/{name}", Loc(f"static/{name}")))
         return out
 
     def about(self, course: Course) -> About | None:

@@ -76,6 +76,7 @@ class _Writer:
         self.olx = olx
         self.root = root
         self.files: dict[str, bytes] = {}
+        self.static_from: dict[str, str] = {}  # name in the sources -> path in the export, where they differ
 
     def put(self, rel: str, text: str) -> None:
         self.files[rel] = text.encode("utf-8")
@@ -94,7 +95,7 @@ class _Writer:
         for sf in self.course.static_files:
             target = self.root / "static" / sf.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(self.olx.static_path(sf.path), target)
+            shutil.copyfile(self.olx.static_path(self.static_from.get(sf.path, sf.path)), target)
 
     # -- course.yaml -----------------------------------------------------------------
 
@@ -262,9 +263,12 @@ def problem_data(p: Problem) -> dict[str, object]:
     return data
 
 
-def write_sources(course: Course, olx: OlxCourse, root: Path) -> list[str]:
-    """Write the sources of ``course`` into the (empty) folder ``root``; the files written, sorted."""
+def write_sources(course: Course, olx: OlxCourse, root: Path, static_from: dict[str, str] | None = None) -> list[str]:
+    """Write the sources of ``course`` into the (empty) folder ``root``; the files written, sorted.
+
+    ``static_from`` maps a static file's name in the sources to its path in the export, where they differ."""
     writer = _Writer(course, olx, root)
+    writer.static_from = dict(static_from or {})
     writer.course_yaml()
     writer.sections()
     writer.write()

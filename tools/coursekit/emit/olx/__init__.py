@@ -113,7 +113,9 @@ class _Emitter:
         info = BlockInfo(comp.block_type, comp.id, parent, comp.title, comp.loc)
         if isinstance(comp, Html):
             etree.SubElement(vertical, "html", {"url_name": comp.id})
-            element = etree.Element("html", {"filename": comp.id, "display_name": comp.title})
+            element = etree.Element("html", {"filename": comp.id})
+            if comp.title:  # an empty title (`title=""` in the html marker) writes no display_name
+                element.set("display_name", comp.title)
             for key, value in comp.attrs.items():
                 element.set(key, value)
             self.add_xml(f"html/{comp.id}.xml", element)
