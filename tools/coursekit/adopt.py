@@ -37,12 +37,17 @@ class AdoptResult:
 
 
 def rebuild(sources: Path, work: Path) -> OlxCourse:
-    """Load and emit ``sources`` with coursekit, and read the OLX back."""
-    from coursekit import package
-    from coursekit.build import choose_run, load_checked
-    from coursekit.emit import TARGETS
+    """Load and emit ``sources`` with coursekit, and read the OLX back.
 
-    course, _ = load_checked(sources)
+    Only load errors stop it (CourseError): lint findings are the course's own, reported apart."""
+    from coursekit import package
+    from coursekit.build import choose_run
+    from coursekit.emit import TARGETS
+    from coursekit.load import load_course
+
+    course, found = load_course(sources)
+    if course is None or found.has_errors():
+        raise CourseError(found.items)
     run = choose_run(course, None)
     output = TARGETS["olx"].emit(course, run, sources)
     tree = work / "olx"
@@ -94,12 +99,20 @@ def format_report(result: AdoptResult) -> str:
     rep = result.report
     lines = [f"# Adopted course: {result.blocks} blocks", ""]
     types = sorted(set(rep.converted) | set(rep.raw))
-    lines.append("| block type | converted | kept as they are |")
-    lines.append("|---|---:|---:|")
+    lines.append("| block type | converted | of these, Markdown with raw HTML blocks | kept as they are |")
+    lines.append("|---|---:|---:|---:|")
     for t in types:
-        lines.append(f"| {t} | {rep.converted.get(t, 0)} | {rep.raw.get(t, 0)} |")
-    lines.append(f"| **all** | {sum(rep.converted.values())} | {sum(rep.raw.values())} |")
+        mixed = rep.mixed if t == "html" else 0
+        lines.append(f"| {t} | {rep.converted.get(t, 0)} | {mixed} | {rep.raw.get(t, 0)} |")
+    lines.append(f"| **all** | {sum(rep.converted.values())} | {rep.mixed} | {sum(rep.raw.values())} |")
     lines.append("")
+    if rep.converted.get("html"):
+        html = rep.converted.get("html", 0)
+        lines.append(f"Of the {html} HTML components converted, {html - rep.mixed} are Markdown only and "
+                     f"{rep.mixed} keep some of their top-level elements as raw HTML blocks inside the Markdown "
+                     "(elements with styles, classes, target=_blank links ...): in all, "
+                     f"{rep.md_parts} top-level parts became Markdown and {rep.raw_parts} stayed HTML.")
+        lines.append("")
     lines.append("Converted: HTML to Markdown, problems to `{problem}` blocks, discussions to `{discussion}`. "
                  "Kept: HTML verbatim in a .html file, everything else as raw OLX in an `{olx}` fence.")
     if rep.kept_raw:

@@ -76,6 +76,9 @@ class Adoption:
     lost: list[tuple[str, str]] = field(default_factory=list)  # (where, what coursekit cannot carry)
     force_raw: set[str] = field(default_factory=set)  # blocks to keep raw whatever (after a failed round trip)
     static_renamed: dict[str, str] = field(default_factory=dict)  # asset name written -> path in the export
+    mixed: int = 0  # HTML blocks converted to Markdown that keep some raw HTML blocks
+    md_parts: int = 0  # top-level parts (paragraphs, lists ...) of converted HTML written as Markdown
+    raw_parts: int = 0  # ... and kept as raw HTML blocks inside the Markdown
 
     def keep_raw(self, block: Block, why: str) -> None:
         self.raw[block.type] += 1
@@ -120,21 +123,71 @@ def _links_ok(md: str, course: OlxCourse, ids: set[str]) -> bool:
     return True
 
 
-def markdown_for(html: str, course: OlxCourse, ids: set[str], doc_id: str = "", inline: bool = False) -> str | None:
-    """Markdown that coursekit renders back to the same normalised HTML, or None."""
-    if not html.strip():
-        return ""
-    md = html_to_markdown(html)
-    if not md or UNSAFE_MD.search(md) or not _links_ok(md, course, ids):
-        return None
-    # The fences, headings and markers the subsection file uses must not appear in the text.
-    if re.search(r"^\s{0,3}(#{1,2}\s|```|~~~|---\s*$)", md, re.M):
-        return None
+HTML_IN_MD = re.compile(r"^<[a-zA-Z]", re.M)
+STRUCTURE_MD = re.compile(r"^\s{0,3}(#{1,2}\s|```|~~~|---\s*$)", re.M)
+HTML_BLOCK_START = re.compile(r"^<(address|article|aside|blockquote|details|dialog|dd|div|dl|dt|fieldset|figcaption|"
+                              r"figure|footer|form|h[1-6]|header|hr|iframe|li|main|nav|ol|p|section|summary|table|"
+                              r"ul|video|audio|center)[\s/>]", re.I)
+
+
+def _renders_same(md: str, html: str, inline: bool, doc_id: str) -> bool:
+    from coursekit.load.links import analyse
+
+    problems, _links = analyse(MdText(md, Loc("x"), inline=inline))
+    if problems:
+        return False
     try:
         back = markdown.render(md, None, inline, doc_id)
     except Exception:  # a text the renderer cannot take is simply not converted
+        return False
+    return normalize_html(back) == normalize_html(html)
+
+
+def _md_ok(md: str, course: OlxCourse, ids: set[str]) -> bool:
+    # The fences, headings and markers the subsection file uses must not appear in the text.
+    return bool(md) and not UNSAFE_MD.search(md) and _links_ok(md, course, ids) and not STRUCTURE_MD.search(md)
+
+
+def markdown_for(html: str, course: OlxCourse, ids: set[str], doc_id: str = "", inline: bool = False,
+                 mixed: bool = False) -> str | None:
+    """Markdown that coursekit renders back to the same normalised HTML, or None.
+
+    With ``mixed``, top-level elements Markdown cannot carry (a styled <div>, a table with classes) may
+    stay in the Markdown as raw HTML blocks, while the rest becomes Markdown."""
+    if not html.strip():
+        return ""
+    md = html_to_markdown(html)
+    if _md_ok(md, course, ids) and _renders_same(md, html, inline, doc_id):
+        return md
+    if not mixed or inline:
         return None
-    return md if normalize_html(back) == normalize_html(html) else None
+    from lxml import html as lxml_html
+
+    try:
+        nodes = lxml_html.fragments_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    parts = []
+    for node in nodes:
+        if isinstance(node, str) or not isinstance(node.tag, str):
+            if isinstance(node, str) and node.strip():
+                return None
+            continue
+        outer = etree.tostring(node, encoding="unicode", method="html", with_tail=False)
+        if (node.tail or "").strip():
+            return None
+        piece = html_to_markdown(outer)
+        if _md_ok(piece, course, ids) and _renders_same(piece, outer, False, doc_id):
+            parts.append(piece)
+            continue
+        raw = "\n".join(line for line in outer.split("\n") if line.strip())
+        if not HTML_BLOCK_START.match(raw) or "<!--" in raw or "```" in raw or "<pre" in raw.lower():
+            return None
+        parts.append(raw)
+    md = "\n\n".join(parts)
+    if not _links_ok(md, course, ids) or not _renders_same(md, html, inline, doc_id):
+        return None
+    return md
 
 
 # -- the builder ----------------------------------------------------------------------
@@ -161,8 +214,8 @@ class _Builder:
         self.report = Adoption(force_raw=set(force_raw))
         self.ids = {b.url_name for b in olx.blocks()}
 
-    def md(self, html: str, where: str, inline: bool = False, doc_id: str = "") -> MdText | None:
-        text = markdown_for(html, self.olx, self.ids, doc_id, inline)
+    def md(self, html: str, where: str, inline: bool = False, doc_id: str = "", mixed: bool = False) -> MdText | None:
+        text = markdown_for(html, self.olx, self.ids, doc_id, inline, mixed)
         return None if text is None else MdText(text, Loc(where), inline=inline)
 
     def lose(self, where: str, what: str) -> None:
@@ -456,9 +509,15 @@ class _Builder:
         attrs = {k: v for k, v in block.attrs.items() if k != "display_name"}
         title = block.attrs.get("display_name", "")
         html = block.html or ""
-        body = None if forced else self.md(html, block.where, doc_id=block.url_name)
+        body = None if forced else self.md(html, block.where, doc_id=block.url_name, mixed=True)
         if body is not None:
             self.report.convert(block)
+            parts = [p for p in body.text.split("\n\n") if p.strip()]
+            raw = sum(1 for p in parts if HTML_IN_MD.match(p))
+            self.report.md_parts += len(parts) - raw
+            self.report.raw_parts += raw
+            if raw:
+                self.report.mixed += 1
         else:
             why = "did not come back the same after a round trip" if forced else \
                 "Markdown would not render back to the same HTML"
