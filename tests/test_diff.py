@@ -212,3 +212,16 @@ def test_a_symlink_out_of_a_folder_is_refused(keino_build: Path, copy: Path, tmp
     code, out = diff(keino_build, copy)
     assert code == 2
     assert "secret.txt: is a link to" in out
+
+
+def test_a_locked_asset_and_a_wiki_slug_are_compared(keino_build: Path, copy: Path) -> None:
+    (copy / "policies" / "assets.json").write_text(json.dumps({"kuvat_kurssikuva.png": {"locked": True}}))
+    course = copy / "course" / "2019_kesa.xml"
+    replace(course, "</course>", '  <wiki slug="KEINO.KIJH01.2019_kesa"/>\n</course>')  # the default slug: no change
+    code, out = diff(keino_build, copy)
+    assert code == 1
+    assert "static/kuvat_kurssikuva.png: locked False became True" in out
+    assert "wiki" not in out
+    replace(course, 'slug="KEINO.KIJH01.2019_kesa"', 'slug="toinen"')
+    code, out = diff(keino_build, copy)
+    assert "course: elements that are not blocks differ" in out

@@ -270,7 +270,19 @@ class _Differ:
         """Each block's (parent, index among its siblings)."""
         return {child.key: (blk.key, i) for blk in root.walk() for i, child in enumerate(blk.children)}
 
+    def extras(self, blk: Block, course: OlxCourse) -> list[str]:
+        lines: list[str] = []
+        for extra in blk.extras:
+            # The wiki slug Open edX gives a course anyway (org.number.run) is no difference.
+            if extra.tag == "wiki" and extra.get("slug") == f"{course.org}.{course.number}.{course.run}":
+                continue
+            lines.extend(canonical(extra))
+        return lines
+
     def block(self, x: Block, y: Block, where: str) -> None:
+        ex, ey = self.extras(x, self.a), self.extras(y, self.b)
+        if ex != ey:
+            self.add(where, f"elements that are not blocks differ: {_first_change(ex, ey)}")
         if x.type != "course" and x.parent != y.parent:
             self.add(where, f"moved from {x.parent} to {y.parent}")
         kids_x = [c.key for c in x.children]
@@ -346,6 +358,10 @@ class _Differ:
         # Open edX names an asset by its cleaned path (see asset_name): that name is what links use.
         sa = {asset_name(p): h for p, h in self.a.static.items()}
         sb = {asset_name(p): h for p, h in self.b.static.items()}
+        for name in sorted(set(sa) & set(sb)):
+            la, lb = locked(self.a, name), locked(self.b, name)
+            if la != lb:
+                self.add(f"static/{name}", f"locked {la} became {lb} (a locked file is for enrolled learners only)")
         for path in sorted(set(sa) | set(sb)):
             if path not in sb:
                 self.add(f"static/{path}", "file removed")
@@ -353,6 +369,12 @@ class _Differ:
                 self.add(f"static/{path}", "file added")
             elif sa[path] != sb[path]:
                 self.add(f"static/{path}", f"file content changed (sha256 {sa[path][:12]}… became {sb[path][:12]}…)")
+
+
+def locked(course: OlxCourse, name: str) -> bool:
+    """Whether policies/assets.json locks the asset (only enrolled learners may fetch it)."""
+    entry = course.assets_policy.get(name)
+    return isinstance(entry, dict) and str(entry.get("locked", False)).lower() == "true"
 
 
 def compare(a: OlxCourse, b: OlxCourse) -> list[Difference]:

@@ -51,7 +51,7 @@ from coursekit.model import (
     Update,
     WrongAnswer,
 )
-from coursekit.read.compare import asset_name, canonical, norm_date, normalize_html
+from coursekit.read.compare import asset_name, canonical, locked, norm_date, normalize_html
 from coursekit.read.olx import Block, OlxCourse, inner_html
 
 NOWHERE = Loc("course.xml")
@@ -247,6 +247,15 @@ class _Builder:
         course.pages = self.pages()
         course.info = self.info(course)
         course.policy = self.extra_policy(course)
+        for path in olx.drafts:
+            self.lose(path, "drafts are not read (Open edX imports them as unpublished changes)")
+        for extra in olx.course.extras:
+            if not (extra.tag == "wiki" and extra.get("slug") == f"{olx.org}.{olx.number}.{olx.run}"):
+                self.lose(f"course/{olx.run}.xml", f"<{extra.tag}> {dict(extra.attrib)} is not carried")
+        for sf in course.static_files:
+            name = sf.asset_name
+            if locked(olx, self.report.static_renamed.get(name, name)) or locked(olx, name):
+                self.lose(f"static/{name}", "is locked in policies/assets.json; coursekit writes no asset locks")
         for chapter in olx.course.children:
             if chapter.type != "chapter":
                 self.lose(chapter.key, "a block directly in the course that is not a section (chapter)")

@@ -48,6 +48,7 @@ class Block:
     html: str | None = None  # html blocks: their HTML
     inline: bool = False  # written inline in its parent (not a pointer tag)
     named: bool = True  # False when the OLX gave no url_name (one was made up from its place)
+    extras: list[etree._Element] = field(default_factory=list)  # children that are not blocks (<wiki>, ...)
 
     @property
     def key(self) -> str:
@@ -75,6 +76,7 @@ class OlxCourse:
     static: dict[str, str]  # path under static/ -> sha256
     assets_policy: dict[str, object]
     warnings: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)  # files under drafts/ (not read: Open edX keeps them unpublished)
 
     def blocks(self) -> Iterator[Block]:
         return self.course.walk()
@@ -184,6 +186,8 @@ class _Reader:
             grading=grading, about=self.texts("about", strip_ext=True), info=self.texts("info", strip_ext=False),
             tabs=self.texts("tabs", strip_ext=True), static=self.static(),
             assets_policy=assets if isinstance(assets, dict) else {}, warnings=self.warnings,
+            drafts=sorted(p.relative_to(root).as_posix() for p in (root / "drafts").rglob("*") if p.is_file())
+            if (root / "drafts").is_dir() else [],
         )
 
     # -- blocks ----------------------------------------------------------------
@@ -225,7 +229,10 @@ class _Reader:
     def children(self, block: Block, element: etree._Element, where: str, key: str) -> None:
         counter: dict[str, int] = {}
         for child in list(element):
-            if not isinstance(child.tag, str) or child.tag in NOT_BLOCKS:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag in NOT_BLOCKS:
+                block.extras.append(child)
                 continue
             definition, child_where, inline = self.resolve(child, where)
             url_name = child.get("url_name") or definition.get("url_name") or ""
