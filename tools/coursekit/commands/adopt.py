@@ -43,6 +43,10 @@ def command(source: Path, out: Path, report_file: Path | None) -> None:
     except OSError as exc:
         click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(2)
+    except Exception as exc:  # a bug in coursekit, not in the input
+        from coursekit.commands.common import internal_error
+
+        internal_error(exc)
     text = format_report(result)
     click.echo(text)
     if report_file is not None:

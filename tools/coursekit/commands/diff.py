@@ -41,6 +41,10 @@ def command(a: Path, b: Path) -> None:
     except OSError as exc:
         click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(2)
+    except Exception as exc:  # a bug in coursekit, not in the input
+        from coursekit.commands.common import internal_error
+
+        internal_error(exc)
     if not differences:
         click.echo(f"equivalent: {course_a.block_count()} blocks, {len(course_a.static)} static files")
         return
