@@ -77,7 +77,9 @@ def test_keino_comes_back_as_markdown_and_problem_blocks(tmp_path: Path) -> None
 
 def test_feature_course_keeps_what_coursekit_does_not_model_raw(tmp_path: Path) -> None:
     _first, _second, adopted, report = round_trip(FEATURE, tmp_path)
-    assert "- video/intro-video: videos are kept as OLX" in report
+    assert "| video | 1 | 0 | 0 |" in report  # with its two transcripts, written back byte for byte
+    assert (adopted / "transcripts" / "intro-video-fi.srt").is_file()
+    assert not (adopted / "static" / "intro-video-fi.srt").exists()
     assert "- drag-and-drop-v2/dnd-sort: a block type coursekit has no source form for" in report
     raw = [p for p in adopted.rglob("*.html") if p.parent.name == "html"]
     assert raw, "HTML that Markdown would change is kept verbatim in a file"
@@ -130,7 +132,7 @@ def test_demo_course_adopts_and_builds_back_to_the_same_course(tmp_path: Path) -
     # The one difference left: coursekit lists raw blocks' types in advanced_modules (docs/authoring.md).
     assert code == 1, report
     assert "1 difference(s):\n- course settings: advanced_modules" in report
-    for kept in ("video/078de40d92a54047b951a2e7a8e2a348: videos are kept as OLX",
+    for kept in ("video/078de40d92a54047b951a2e7a8e2a348: video attributes coursekit does not write: edx_video_id",
                  "library_content/", "openassessment/", "lti/", "problem/"):
         assert kept in report
     assert "static/Brain green.png -> static/Brain_green.png" in report

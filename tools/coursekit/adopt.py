@@ -23,7 +23,7 @@ from coursekit.read.olx import OlxCourse, read_course
 from coursekit.write.sources import write_sources
 
 ROUNDS = 4
-CONVERTIBLE = ("html", "problem", "discussion")
+CONVERTIBLE = ("html", "problem", "discussion", "video")
 
 
 @dataclass
@@ -71,7 +71,7 @@ def adopt(source: Path, out: Path) -> AdoptResult:
                 if sources.exists():
                     shutil.rmtree(sources)
                 sources.mkdir()
-                files = write_sources(course, olx, sources, report.static_renamed)
+                files = write_sources(course, olx, sources, report.static_renamed, report.transcripts)
                 work = staging / "work"
                 if work.exists():
                     shutil.rmtree(work)
@@ -113,7 +113,8 @@ def format_report(result: AdoptResult) -> str:
                      "(elements with styles, classes, target=_blank links ...): in all, "
                      f"{rep.md_parts} top-level parts became Markdown and {rep.raw_parts} stayed HTML.")
         lines.append("")
-    lines.append("Converted: HTML to Markdown, problems to `{problem}` blocks, discussions to `{discussion}`. "
+    lines.append("Converted: HTML to Markdown, problems to `{problem}` blocks, videos to `{video}`, discussions to "
+                 "`{discussion}`. "
                  "Kept: HTML verbatim in a .html file, everything else as raw OLX in an `{olx}` fence.")
     if rep.kept_raw:
         lines += ["", f"## Kept as they are ({len(rep.kept_raw)})", ""]

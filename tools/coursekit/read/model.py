@@ -47,8 +47,10 @@ from coursekit.model import (
     Section,
     StaticFile,
     Subsection,
+    Transcript,
     Unit,
     Update,
+    Video,
     WrongAnswer,
 )
 from coursekit.read.compare import asset_name, canonical, locked, norm_date, normalize_html
@@ -76,6 +78,7 @@ class Adoption:
     lost: list[tuple[str, str]] = field(default_factory=list)  # (where, what coursekit cannot carry)
     force_raw: set[str] = field(default_factory=set)  # blocks to keep raw whatever (after a failed round trip)
     static_renamed: dict[str, str] = field(default_factory=dict)  # asset name written -> path in the export
+    transcripts: dict[str, str] = field(default_factory=dict)  # source path -> static file it is written from
     mixed: int = 0  # HTML blocks converted to Markdown that keep some raw HTML blocks
     md_parts: int = 0  # top-level parts (paragraphs, lists ...) of converted HTML written as Markdown
     raw_parts: int = 0  # ... and kept as raw HTML blocks inside the Markdown
@@ -242,6 +245,7 @@ class _Builder:
             except json.JSONDecodeError:
                 modules = []
         course.advanced_modules = sorted({str(m) for m in modules})
+        self.course = course
         course.static_files = self.static()
         course.about = self.about(course)
         course.pages = self.pages()
@@ -261,6 +265,8 @@ class _Builder:
                 self.lose(chapter.key, "a block directly in the course that is not a section (chapter)")
                 continue
             course.sections.append(self.section(chapter))
+        used = set(self.report.transcripts.values())
+        course.static_files = [sf for sf in course.static_files if sf.path not in used]
         return course, self.report
 
     def grading(self) -> Grading | None:
@@ -504,9 +510,63 @@ class _Builder:
                                   attrs["discussion_category"], attrs["discussion_target"])
             return self.raw(block, "attributes other than coursekit's discussion (display_name, category, target, "
                             "discussion_id equal to the url_name)")
-        why = {"video": "videos are kept as OLX (edX video ids, handouts and transcripts as exported)"}.get(
-            block.type, "a block type coursekit has no source form for")
+        if block.type == "video" and not forced:
+            video, why = self.video(block)
+            if video is not None:
+                self.report.convert(block)
+                return video
+            return self.raw(block, why)
+        why = "a block type coursekit has no source form for"
         return self.raw(block, "did not come back the same after a round trip" if forced else why)
+
+    def video(self, block: Block) -> tuple[Video | None, str]:
+        """A video as coursekit writes one (YouTube id and/or sources, SubRip transcripts), or why not."""
+        from coursekit import media
+        from coursekit.emit.olx import _Emitter
+
+        attrs = block.attrs
+        allowed = {"display_name", "download_video", "download_track", "show_captions", "html5_sources", "youtube",
+                   "youtube_id_1_0", "start_time", "end_time", "transcript_language"}
+        extra = sorted(set(attrs) - allowed)
+        if extra:
+            return None, f"video attributes coursekit does not write: {', '.join(extra)}"
+        try:
+            sources = json.loads(attrs.get("html5_sources", "[]"))
+        except json.JSONDecodeError:
+            return None, "html5_sources is not a JSON list"
+        transcripts = []
+        for child in block.element:
+            if child.tag == "transcript":
+                name = child.get("src", "")
+                lang = child.get("language", "")
+                if name not in self.olx.static or not name.endswith(".srt"):
+                    return None, f"transcript {name!r} is not a .srt file under static/"
+                data = self.olx.static_path(name).read_bytes()
+                try:
+                    cues = media.parse(data.decode("utf-8"), "srt")
+                except (UnicodeDecodeError, media.TranscriptError):
+                    return None, f"transcript {name!r} cannot be read as SubRip"
+                cue_list = [(c.start_ms, c.end_ms, c.text) for c in cues]
+                if media.to_srt(cue_list).encode("utf-8") != data:
+                    return None, f"transcript {name!r} would not be written back byte for byte"
+                transcripts.append(Transcript(lang, f"transcripts/{name}", cue_list, Loc(f"static/{name}")))
+        youtube = attrs.get("youtube_id_1_0", "")
+        video = Video(block.url_name, Loc(block.where), attrs.get("display_name", ""), youtube=youtube,
+                      sources=[str(s) for s in sources] if isinstance(sources, list) else [],
+                      transcripts=transcripts, download_video=_bool(attrs.get("download_video", "false")),
+                      download_track=_bool(attrs.get("download_track", "true")),
+                      start_time=attrs.get("start_time", ""), end_time=attrs.get("end_time", ""))
+        probe = _Emitter(self.course, self.course.runs[self.course.default_run], self.olx.root)
+        try:
+            again = probe.video(video)
+        except Exception:  # a name clash or the like: keep it as it is
+            return None, "coursekit cannot write this video back"
+        again.set("url_name", block.url_name)
+        if canonical(again) != canonical(_with_attrs(block.element, block.attrs)):
+            return None, "coursekit's video XML for it would differ"
+        for tr in transcripts:
+            self.report.transcripts[tr.source] = tr.source.split("/", 1)[1]
+        return video, ""
 
     def raw(self, block: Block, why: str) -> RawXBlock:
         self.report.keep_raw(block, why)
@@ -700,6 +760,20 @@ def _deep(element: etree._Element) -> etree._Element:
     import copy
 
     return copy.deepcopy(element)
+
+
+def _with_attrs(element: etree._Element, attrs: dict[str, str]) -> etree._Element:
+    """The element with its attributes after the policy (as Open edX would see it)."""
+    import copy
+
+    clone = copy.deepcopy(element)
+    url_name = clone.get("url_name")
+    clone.attrib.clear()
+    for key, value in sorted(attrs.items()):
+        clone.set(key, value)
+    if url_name is not None:
+        clone.set("url_name", url_name)
+    return clone
 
 
 def _without_url_name(element: etree._Element) -> etree._Element:

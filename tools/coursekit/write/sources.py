@@ -77,6 +77,7 @@ class _Writer:
         self.root = root
         self.files: dict[str, bytes] = {}
         self.static_from: dict[str, str] = {}  # name in the sources -> path in the export, where they differ
+        self.transcripts: dict[str, str] = {}  # transcript path in the sources -> its static file in the export
 
     def put(self, rel: str, text: str) -> None:
         self.files[rel] = text.encode("utf-8")
@@ -92,6 +93,10 @@ class _Writer:
             path = self.root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        for source, name in sorted(self.transcripts.items()):
+            target = self.root / source
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.olx.static_path(name), target)
         for sf in self.course.static_files:
             target = self.root / "static" / sf.path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,8 +220,20 @@ class _Writer:
                                                    "target": comp.target}))
         if isinstance(comp, RawXBlock):
             return _fence("olx", comp.xml)
-        if isinstance(comp, Video):  # pragma: no cover - adopt keeps videos as raw OLX
-            raise TypeError("videos are written as raw OLX")
+        if isinstance(comp, Video):
+            data: dict[str, object] = {"id": comp.id, "title": comp.title}
+            if comp.youtube:
+                data["youtube"] = comp.youtube
+            if comp.sources:
+                data["sources"] = list(comp.sources)
+            if comp.transcripts:
+                data["transcripts"] = {t.language: f"../{t.source}" for t in comp.transcripts}
+            data["download_video"] = comp.download_video
+            data["download_track"] = comp.download_track
+            for key in ("start_time", "end_time"):
+                if getattr(comp, key):
+                    data[key] = getattr(comp, key)
+            return _fence("video", dump_yaml(data))
         raise TypeError(f"no source form for {type(comp).__name__}")  # pragma: no cover
 
 
@@ -263,13 +280,15 @@ def problem_data(p: Problem) -> dict[str, object]:
     return data
 
 
-def write_sources(course: Course, olx: OlxCourse, root: Path, static_from: dict[str, str] | None = None) -> list[str]:
+def write_sources(course: Course, olx: OlxCourse, root: Path, static_from: dict[str, str] | None = None,
+                  transcripts: dict[str, str] | None = None) -> list[str]:
     """Write the sources of ``course`` into the (empty) folder ``root``; the files written, sorted.
 
     ``static_from`` maps a static file's name in the sources to its path in the export, where they differ."""
     writer = _Writer(course, olx, root)
     writer.static_from = dict(static_from or {})
+    writer.transcripts = dict(transcripts or {})
     writer.course_yaml()
     writer.sections()
     writer.write()
-    return sorted(list(writer.files) + [f"static/{sf.path}" for sf in course.static_files])
+    return sorted([*writer.files, *writer.transcripts, *(f"static/{sf.path}" for sf in course.static_files)])
