@@ -122,6 +122,9 @@ def format_report(result: AdoptResult) -> str:
     if rep.static_renamed:
         lines += ["", f"## Static files written under their Open edX asset name ({len(rep.static_renamed)})", ""]
         lines += [f"- static/{old} -> static/{new}" for new, old in sorted(rep.static_renamed.items())]
+    if rep.notes:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {note}" for note in rep.notes]
     if rep.lost:
         lines += ["", f"## Not carried ({len(rep.lost)})", ""]
         lines += [f"- {where}: {what}" for where, what in rep.lost]

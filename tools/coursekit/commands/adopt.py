@@ -48,7 +48,7 @@ def command(source: Path, out: Path, report_file: Path | None) -> None:
 
         internal_error(exc)
     text = format_report(result)
-    click.echo(text)
+    click.echo(text, nl=False)
     if report_file is not None:
         report_file.write_text(text, encoding="utf-8")
     if result.load_errors:

@@ -79,6 +79,7 @@ class Adoption:
     force_raw: set[str] = field(default_factory=set)  # blocks to keep raw whatever (after a failed round trip)
     static_renamed: dict[str, str] = field(default_factory=dict)  # asset name written -> path in the export
     transcripts: dict[str, str] = field(default_factory=dict)  # source path -> static file it is written from
+    notes: list[str] = field(default_factory=list)  # other things the reader of the report should know
     mixed: int = 0  # HTML blocks converted to Markdown that keep some raw HTML blocks
     md_parts: int = 0  # top-level parts (paragraphs, lists ...) of converted HTML written as Markdown
     raw_parts: int = 0  # ... and kept as raw HTML blocks inside the Markdown
@@ -265,6 +266,16 @@ class _Builder:
                 self.lose(chapter.key, "a block directly in the course that is not a section (chapter)")
                 continue
             course.sections.append(self.section(chapter))
+        # coursekit adds the types of raw blocks to advanced_modules; keep the export's own list if it differs.
+        from coursekit.load.components import BUILTIN_XBLOCKS
+
+        written = set(course.advanced_modules) | {
+            c.tag for *_, c in course.components() if isinstance(c, RawXBlock) and c.tag not in BUILTIN_XBLOCKS}
+        if sorted(written) != course.advanced_modules:
+            course.policy["advanced_modules"] = [str(m) for m in _json_value(policy.get("advanced_modules")) or []]
+            added = ", ".join(sorted(written - set(course.advanced_modules)))
+            self.report.notes.append(f"advanced_modules is kept as in the export under `policy:` in course.yaml; "
+                                     f"without it coursekit would add the raw blocks' types ({added})")
         used = set(self.report.transcripts.values())
         course.static_files = [sf for sf in course.static_files if sf.path not in used]
         return course, self.report
