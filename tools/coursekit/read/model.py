@@ -12,6 +12,7 @@ course has that coursekit cannot carry.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -23,7 +24,6 @@ from markdownify import markdownify
 
 from coursekit import markdown
 from coursekit.diagnostics import Loc
-from coursekit.emit.olx import DEFAULT_TABS
 from coursekit.emit.olx.problems import problem_xml
 from coursekit.ids import PIN_RE
 from coursekit.model import (
@@ -188,6 +188,8 @@ def markdown_for(html: str, course: OlxCourse, ids: set[str], doc_id: str = "", 
         if not HTML_BLOCK_START.match(raw) or "<!--" in raw or "```" in raw or "<pre" in raw.lower():
             return None
         parts.append(raw)
+    if all(HTML_IN_MD.match(part) for part in parts):
+        return None  # nothing would be Markdown: keep the HTML as it is, in its own file
     md = "\n\n".join(parts)
     if not _links_ok(md, course, ids) or not _renders_same(md, html, inline, doc_id):
         return None
@@ -314,9 +316,9 @@ class _Builder:
 
     def extra_policy(self, course: Course) -> dict[str, object]:
         """Course settings coursekit does not write itself, and those it would write differently."""
-        from coursekit.emit.olx import _Emitter
+        from coursekit.emit.olx import OlxEmitter
 
-        emitter = _Emitter(course, course.runs[course.default_run], self.olx.root)
+        emitter = OlxEmitter(course, course.runs[course.default_run], self.olx.root)
         emitter.advanced = set(course.advanced_modules)
         policy = dict(self.olx.policy)
         extra: dict[str, object] = {}
@@ -414,10 +416,10 @@ class _Builder:
             if body is None:
                 return None
             out.append(Update(day, body, NOWHERE))
-        from coursekit.emit.olx import _Emitter
+        from coursekit.emit.olx import OlxEmitter
 
         probe = Course(**{**course.__dict__, "info": Info(None, out)})
-        emitter = _Emitter(probe, probe.runs[probe.default_run], self.olx.root)
+        emitter = OlxEmitter(probe, probe.runs[probe.default_run], self.olx.root)
         emitter.info()
         files = emitter.out.files
         written = {k.split("/", 1)[1]: v.decode("utf-8") for k, v in files.items() if isinstance(v, bytes)}
@@ -533,7 +535,7 @@ class _Builder:
     def video(self, block: Block) -> tuple[Video | None, str]:
         """A video as coursekit writes one (YouTube id and/or sources, SubRip transcripts), or why not."""
         from coursekit import media
-        from coursekit.emit.olx import _Emitter
+        from coursekit.emit.olx import OlxEmitter
 
         attrs = block.attrs
         allowed = {"display_name", "download_video", "download_track", "show_captions", "html5_sources", "youtube",
@@ -567,7 +569,7 @@ class _Builder:
                       transcripts=transcripts, download_video=_bool(attrs.get("download_video", "false")),
                       download_track=_bool(attrs.get("download_track", "true")),
                       start_time=attrs.get("start_time", ""), end_time=attrs.get("end_time", ""))
-        probe = _Emitter(self.course, self.course.runs[self.course.default_run], self.olx.root)
+        probe = OlxEmitter(self.course, self.course.runs[self.course.default_run], self.olx.root)
         try:
             again = probe.video(video)
         except Exception:  # a name clash or the like: keep it as it is
@@ -600,7 +602,7 @@ class _Builder:
                 self.report.mixed += 1
         else:
             why = "did not come back the same after a round trip" if forced else \
-                "Markdown would not render back to the same HTML"
+                "no part of it would render back to the same HTML from Markdown"
             self.report.keep_raw(block, why)
             body = MdText(html, Loc(block.where), raw_html=True)
         return Html(block.url_name, Loc(block.where), title, body=body, attrs=attrs)
@@ -687,7 +689,7 @@ class _Builder:
             text.text = choice.text
             for c in choice:
                 if c.tag != hint_tag:
-                    text.append(_copy(c))
+                    text.append(copy.deepcopy(c))
             feedback = unselected = None
             for hint in hints:
                 md = self._md(inner_html(hint), block, True)
@@ -763,20 +765,8 @@ _RESPONSE_TAGS = {
 }
 
 
-def _copy(element: etree._Element) -> etree._Element:
-    return etree.fromstring(etree.tostring(element, with_tail=True)) if False else _deep(element)
-
-
-def _deep(element: etree._Element) -> etree._Element:
-    import copy
-
-    return copy.deepcopy(element)
-
-
 def _with_attrs(element: etree._Element, attrs: dict[str, str]) -> etree._Element:
     """The element with its attributes after the policy (as Open edX would see it)."""
-    import copy
-
     clone = copy.deepcopy(element)
     url_name = clone.get("url_name")
     clone.attrib.clear()
@@ -788,8 +778,6 @@ def _with_attrs(element: etree._Element, attrs: dict[str, str]) -> etree._Elemen
 
 
 def _without_url_name(element: etree._Element) -> etree._Element:
-    import copy
-
     clone = copy.deepcopy(element)
     clone.attrib.pop("url_name", None)
     return clone
@@ -841,5 +829,3 @@ def to_model(olx: OlxCourse, force_raw: set[str] | None = None) -> tuple[Course,
     """The course model of ``olx`` and the report; ``force_raw`` blocks are kept as they are."""
     return _Builder(olx, force_raw or set()).build()
 
-
-__all__ = ["DEFAULT_TABS", "Adoption", "to_model"]

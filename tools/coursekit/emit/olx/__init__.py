@@ -265,5 +265,9 @@ class _Emitter:
             self.add(f"static/{sf.asset_name}", self.root / sf.source, sf.loc)
 
 
+# The emitter's parts (policies, video, info), used by `coursekit adopt` to check that it writes a block back the same.
+OlxEmitter = _Emitter
+
+
 def emit(course: Course, run_name: str, source_root: Path) -> Output:
     return _Emitter(course, course.runs[run_name], source_root).emit()
