@@ -213,3 +213,11 @@ def test_folder_and_archive_inputs_give_the_same_sources(tmp_path: Path) -> None
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*"))
     files_f = sorted(p.relative_to(tmp_path / "f") for p in (tmp_path / "f").rglob("*"))
     assert files_a == files_f
+
+
+def test_the_report_can_be_written_to_a_file(tmp_path: Path) -> None:
+    first = build(FEATURE, tmp_path / "b")
+    code, out = run("adopt", str(first.archive), "--out", str(tmp_path / "src"), "--report", str(tmp_path / "r.md"))
+    assert code == 0
+    assert (tmp_path / "r.md").read_text() == out
+    assert out.startswith("# Adopted course: 44 blocks\n")
