@@ -15,7 +15,9 @@ import click
 from coursekit import __version__
 
 COMMANDS = {  # command name -> module in coursekit.commands
+    "adopt": "adopt",
     "build": "build",
+    "diff": "diff",
     "import": "import_cmd",
     "lint": "lint",
     "new": "new",

@@ -260,6 +260,8 @@ def render(text: str, urls: Mapping[str, str] | None = None, inline: bool = Fals
 
 def render_text(text: MdText, urls: Mapping[str, str], inline: bool | None = None, doc_id: str = "") -> str:
     """A model text as HTML: from its own tokens, or parsed anew only when asked for in the other mode."""
+    if text.raw_html:
+        return text.text
     if inline is None or inline == text.inline:
         return render_tokens(tokens_of(text), urls, doc_id).strip()
     return render(text.text, urls, inline, doc_id).strip()

@@ -42,6 +42,7 @@ class MdText:
     loc: Loc
     links: list[LinkRef] = field(default_factory=list)
     inline: bool = False  # rendered without a surrounding <p>
+    raw_html: bool = False  # HTML kept verbatim (a .html source file), not Markdown
     # markdown-it tokens, parsed once (by the loader) and shared by every later stage: see markdown.tokens_of
     tokens: list | None = field(default=None, repr=False, compare=False)
 
@@ -131,6 +132,7 @@ class About:
     duration: str
     image: StaticFile | None
     loc: Loc
+    files: dict[str, MdText] = field(default_factory=dict)  # other about pages (slug -> text), e.g. from adopt
 
 
 @dataclass
@@ -144,6 +146,7 @@ class Update:
 class Info:
     handouts: MdText | None
     updates: list[Update]
+    files: dict[str, str] = field(default_factory=dict)  # info/ files written as they are (name -> text)
 
 
 @dataclass
@@ -172,6 +175,7 @@ class Component:
 @dataclass
 class Html(Component):
     body: MdText = field(default_factory=lambda: MdText("", Loc("")))
+    attrs: dict[str, str] = field(default_factory=dict)  # other attributes of the OLX <html> element
     block_type = "html"
 
     def texts(self) -> Iterator[MdText]:
@@ -346,6 +350,7 @@ class Course:
     source_files: list[str] = field(default_factory=list)  # every file under the root
     used_files: set[str] = field(default_factory=set)  # files the course reads or links
     skipped: dict[str, str] = field(default_factory=dict)  # folder or file not read -> the file with the error
+    policy: dict[str, object] = field(default_factory=dict)  # other course settings for policy.json, as they are
 
     def course_key(self, run: str) -> str:
         return f"course-v1:{self.org}+{self.number}+{run}"

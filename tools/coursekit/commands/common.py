@@ -53,6 +53,15 @@ def print_diagnostics(items: Iterable[Diagnostic], root: str, min_severity: Seve
             click.echo(click.style(text, fg=colour) if colour and sys.stderr.isatty() else text, err=True)
 
 
+def internal_error(exc: Exception, code: int = 3) -> None:
+    """A bug in coursekit, not in the input: a short message (the traceback with COURSEKIT_DEBUG=1) and exit."""
+    if os.environ.get("COURSEKIT_DEBUG"):
+        traceback.print_exc()
+    click.echo(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in coursekit; set COURSEKIT_DEBUG=1 "
+               "to see the traceback.", err=True)
+    sys.exit(code)
+
+
 def handle_errors(source_arg: str = "source", writes: bool = False) -> Callable:
     """Turn CourseError into printed diagnostics and exit 1; other failures into a short message and exit 3."""
 

@@ -82,6 +82,10 @@ class LoadContext:
         self.texts.append((value, base_file or loc.file))
         return value
 
+    def raw_html(self, text: str, loc: Loc) -> MdText:
+        """HTML from a ``.html`` source file, kept verbatim (its links are not resolved or rewritten)."""
+        return MdText(text=str(text), loc=loc, raw_html=True)
+
     def md_field(self, data: YMap, key: str, base_file: str, inline: bool = False) -> MdText | None:
         if key not in data or data[key] is None:
             return None

@@ -37,6 +37,21 @@ def _sub(data: YMap, key: str) -> YMap:
     return value if isinstance(value, YMap) else _empty_map(data.loc_of(key))
 
 
+def _plain(value: object) -> dict:
+    """YAML data as plain dicts and lists (for policy.json)."""
+    def plain(v: object) -> object:
+        if isinstance(v, dict):
+            return {str(k): plain(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [plain(x) for x in v]
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return v
+
+    result = plain(value)
+    return result if isinstance(result, dict) else {}
+
+
 def _markdown_file(ctx: LoadContext, data: YMap, key: str) -> MdText | None:
     """Read the Markdown file named by ``data[key]`` (relative to course.yaml)."""
     if not data.get(key):
@@ -48,6 +63,8 @@ def _markdown_file(ctx: LoadContext, data: YMap, key: str) -> MdText | None:
     except FatalSourceError as err:
         ctx.fail(err)
         return None
+    if rel.endswith(".html"):  # HTML kept as it is (what `coursekit adopt` writes when Markdown would change it)
+        return ctx.raw_html(text, Loc(rel, 1, 1))
     return ctx.md(text, Loc(rel, 1, 1), rel)
 
 
@@ -140,6 +157,11 @@ def load_settings(ctx: LoadContext) -> Course | None:
             image=image,
             loc=data.loc_of("about"),
         )
+        files = _sub(a, "files")
+        for slug in files:
+            text = _markdown_file(ctx, files, slug)
+            if text is not None:
+                about.files[str(slug)] = text
 
     info_data = _sub(data, "info")
     updates = []
@@ -155,6 +177,14 @@ def load_settings(ctx: LoadContext) -> Course | None:
         if body is not None and day is not None:
             updates.append(Update(date=day, body=body, loc=update_list.loc_of(i)))
     info = Info(handouts=_markdown_file(ctx, info_data, "handouts"), updates=updates)
+    info_files = _sub(info_data, "files")
+    for name in info_files:
+        loc = info_files.value_loc(name)
+        try:
+            rel = ctx.tree.join(COURSE_FILE, str(info_files[name]), loc)
+            info.files[str(name)] = ctx.tree.read_text(rel, loc, "file")
+        except FatalSourceError as err:
+            ctx.fail(err)
 
     pages = []
     seen_slugs: dict[str, Loc] = {}
@@ -189,5 +219,6 @@ def load_settings(ctx: LoadContext) -> Course | None:
         discussion_topics=[str(t) for t in _sub(data, "discussion").get("topics", [])],
         problem_defaults=dict(data.get("problem_defaults", {})),
         lint=data.get("lint", _empty_map(data.loc_of("lint"))),
+        policy=_plain(data.get("policy", {})),
         loc=root_loc,
     )

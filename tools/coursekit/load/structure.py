@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -22,6 +23,12 @@ COMPONENT_INFO_RE = re.compile(r"^\{([^{}]*)\}")
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 SUBSECTION_SETTINGS = ("max_attempts", "showanswer", "show_correctness", "hide_after_due")
 PROBLEM_SETTINGS = ("max_attempts", "showanswer", "weight")
+# `<!-- html id="..." title="..." -->` on its own: the text below it (up to the next component, marker or
+# unit) is one HTML component with that id, title and any other attributes given; `src="x.html"` takes its
+# HTML verbatim from that file instead.
+HTML_MARKER_RE = re.compile(r"\A<!--\s*html\b(.*?)-->\s*\Z", re.S)
+MARKER_ATTR_RE = re.compile(r'\s*([A-Za-z_][\w:.-]*)="([^"]*)"')
+HTML_MARKER = "#html"
 
 
 def ordered_entries(ctx: LoadContext, folder: str, want_dir: bool, suffix: str = "") -> list[tuple[int, str, str]]:
@@ -177,6 +184,8 @@ def outline(body: str, tokens: list[Token], env: dict) -> Outline:
                                      "the subsection title comes from the front matter; start units with `##`"))
             elif tok.tag == "h2":
                 out.heads.append((start, lines[start]))
+        elif tok.type == "html_block" and tok.level == 0 and HTML_MARKER_RE.match(tok.content.strip()):
+            out.fences.append((start, tok.map[1], HTML_MARKER, HTML_MARKER_RE.match(tok.content.strip()).group(1)))
         elif tok.type == "fence":
             match = COMPONENT_INFO_RE.match(tok.info.strip())
             if not match:
@@ -260,32 +269,69 @@ def _components(
     rel = scope.file
     out: list[Component] = []
     cursor = start
+    marker: dict[str, object] | None = None  # the `<!-- html ... -->` above the text being collected
 
     def flush_html(upto: int) -> None:
+        nonlocal marker
+        pinned, marker = marker, None
         chunk = lines[cursor:upto]
         while chunk and not chunk[0].strip():
             chunk = chunk[1:]
-        if not chunk:
+        if not chunk and pinned is None:
             return
         first_line = upto - len(chunk)
         while chunk and not chunk[-1].strip():
             chunk = chunk[:-1]
         loc = Loc(rel, body_line + first_line)
-        html_id = ctx.ids.claim(scope.next_id("html"), "html", loc)
+        generated = scope.next_id("html")
+        attrs: dict[str, str] = {}
+        title = scope.unit_title
+        raw: str | None = None
+        if pinned is not None:
+            loc = pinned["loc"]  # type: ignore[assignment]
+            attrs = dict(pinned["attrs"])  # type: ignore[arg-type]
+            if "id" in attrs:
+                generated = ids.check_pin(attrs.pop("id"), loc, ctx.report) or generated
+            title = attrs.pop("title", title)
+            if "src" in attrs:
+                src = attrs.pop("src")
+                if chunk:
+                    ctx.report.add(codes.STRUCTURE, "an HTML component with src= cannot also have text below its "
+                                   "marker", Loc(rel, body_line + first_line),
+                                   "move the text into the file, or start a new component with its own marker")
+                try:
+                    src_rel = ctx.tree.join(rel, src, loc)
+                    raw = ctx.tree.read_text(src_rel, loc, "HTML file")
+                except FatalSourceError as err:
+                    ctx.fail(err)
+                    raw = ""
+        html_id = ctx.ids.claim(generated, "html", loc)
+        if raw is not None:
+            out.append(Html(id=html_id, loc=loc, title=title, body=ctx.raw_html(raw, loc), attrs=attrs))
+            return
         body = ctx.md("\n".join(chunk), loc, rel)
-        if blocks is not None:
+        if blocks is not None and chunk:
             tokens, spans = blocks
             lo = bisect.bisect_left(spans, (first_line, -1, -1))
             hi = bisect.bisect_left(spans, (upto, -1, -1))
             mine = [t for _first, i, j in spans[lo:hi] for t in tokens[i:j]]
             body.tokens = markdown.finish(body.text, mine, first_line)
-        out.append(Html(id=html_id, loc=loc, title=scope.unit_title, body=body))
+        out.append(Html(id=html_id, loc=loc, title=title, body=body, attrs=attrs))
 
     for f_start, f_end, name, content in fences:
         if f_start < start or f_start >= end:
             continue
         flush_html(f_start)
-        out.extend(parse_fence(ctx, name, content, Loc(rel, body_line + f_start), scope))
         cursor = f_end
+        if name == HTML_MARKER:
+            found = {k: html.unescape(v) for k, v in MARKER_ATTR_RE.findall(content)}
+            left = MARKER_ATTR_RE.sub("", content).strip()
+            marker_loc = Loc(rel, body_line + f_start)
+            if left:
+                ctx.report.add(codes.INVALID, f"cannot read {left!r} in the html marker", marker_loc,
+                               'write attributes as name="value", e.g. <!-- html id="intro" title="Intro" -->')
+            marker = {"attrs": found, "loc": marker_loc}
+            continue
+        out.extend(parse_fence(ctx, name, content, Loc(rel, body_line + f_start), scope))
     flush_html(end)
     return out

@@ -113,9 +113,14 @@ class _Emitter:
         info = BlockInfo(comp.block_type, comp.id, parent, comp.title, comp.loc)
         if isinstance(comp, Html):
             etree.SubElement(vertical, "html", {"url_name": comp.id})
-            self.add_xml(f"html/{comp.id}.xml", etree.Element("html", {"filename": comp.id,
-                                                                       "display_name": comp.title}))
-            self.add(f"html/{comp.id}.html", (render(comp.body, doc_id=comp.id) + "\n").encode("utf-8"))
+            element = etree.Element("html", {"filename": comp.id})
+            if comp.title:  # an empty title (`title=""` in the html marker) writes no display_name
+                element.set("display_name", comp.title)
+            for key, value in comp.attrs.items():
+                element.set(key, value)
+            self.add_xml(f"html/{comp.id}.xml", element)
+            body = render(comp.body, doc_id=comp.id)
+            self.add(f"html/{comp.id}.html", (body if comp.body.raw_html else body + "\n").encode("utf-8"))
         elif isinstance(comp, Problem):
             etree.SubElement(vertical, "problem", {"url_name": comp.id})
             self.add_xml(f"problem/{comp.id}.xml", problem_xml(comp))
@@ -202,6 +207,7 @@ class _Emitter:
                 "signatories": [],
                 "version": 1,
             }]}
+        settings.update(course.policy)  # other settings, as they are (e.g. kept by `coursekit adopt`)
         self.add(f"policies/{run.name}/policy.json", _json({f"course/{run.name}": settings}))
         grading = {"GRADER": [], "GRADE_CUTOFFS": {"Pass": 0.5}}
         if course.grading:
@@ -226,9 +232,14 @@ class _Emitter:
                             ("duration", about.duration)):
             if value:
                 self.add(f"about/{slug}.html", (value.strip() + "\n").encode("utf-8"))
+        for slug, text in sorted(about.files.items()):
+            body = render(text)
+            self.add(f"about/{slug}.html", (body if text.raw_html else body + "\n").encode("utf-8"))
 
     def info(self) -> None:
         info = self.course.info
+        for name, text in sorted(info.files.items()):
+            self.add(f"info/{name}", text.encode("utf-8"))
         if info.handouts:
             self.add("info/handouts.html", (render(info.handouts) + "\n").encode("utf-8"))
         if info.updates:
@@ -252,6 +263,10 @@ class _Emitter:
         for sf in self.course.static_files:
             # Written flat, under the asset name Open edX will give it anyway.
             self.add(f"static/{sf.asset_name}", self.root / sf.source, sf.loc)
+
+
+# The emitter's parts (policies, video, info), used by `coursekit adopt` to check that it writes a block back the same.
+OlxEmitter = _Emitter
 
 
 def emit(course: Course, run_name: str, source_root: Path) -> Output:

@@ -44,6 +44,8 @@ def render(text: MdText | None, inline: bool | None = None, doc_id: str = "") ->
         return ""
     urls = {link.href: link_url(link) for link in text.links}
     mode = text.inline if inline is None else inline
+    if text.raw_html:
+        return text.text
     return cache.current().get("html", (text.text, mode, doc_id, sorted(urls.items())),
                                lambda: markdown.render_text(text, urls, mode, doc_id))
 
