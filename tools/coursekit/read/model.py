@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from lxml import etree
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 
 from coursekit import markdown
 from coursekit.diagnostics import Loc
@@ -95,11 +95,23 @@ class Adoption:
 # -- HTML -> Markdown ----------------------------------------------------------------
 
 LINK_RE = re.compile(r"\]\(([^)\s]*)")
-UNSAFE_MD = re.compile(r"\\\(|\\\[|\[mathjax|\{#|\]\{|^\s*```\{|<!--", re.M)
+UNSAFE_MD = re.compile(r"\\\(|\\\[|\[mathjax|\{#|\](?!\{lang=[A-Za-z0-9-]+\})\{|^\s*```\{|<!--", re.M)
+LANG_CODE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+class Converter(MarkdownConverter):
+    """markdownify, plus the language span coursekit's Markdown has: <span lang="en">x</span> -> [x]{lang=en}."""
+
+    def convert_span(self, el, text: str, parent_tags) -> str:
+        lang = el.attrs.get("lang", "") if isinstance(el.attrs.get("lang"), str) else ""
+        if set(el.attrs) == {"lang"} and LANG_CODE.fullmatch(lang) and text and text == text.strip() \
+                and not any(ch in text for ch in "[]\n"):
+            return f"[{text}]{{lang={lang}}}"
+        return text  # any other span: its text (the round-trip check keeps the HTML if that loses anything)
 
 
 def html_to_markdown(html: str) -> str:
-    text = markdownify(html, heading_style="ATX", bullets="-", escape_misc=False, strip=["script", "style"])
+    text = Converter(heading_style="ATX", bullets="-", escape_misc=False, strip=["script", "style"]).convert(html)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     return text
 
