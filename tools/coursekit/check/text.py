@@ -265,7 +265,8 @@ def plain_words(value: str) -> Iterator[Word]:
 # -- links written as raw HTML -----------------------------------------------------------
 
 LINK_ATTRS = (("a", "href"), ("img", "src"), ("source", "src"), ("iframe", "src"), ("audio", "src"),
-              ("video", "src"), ("track", "src"), ("embed", "src"), ("object", "data"), ("link", "href"))
+              ("video", "src"), ("track", "src"), ("embed", "src"), ("object", "data"), ("link", "href"),
+              ("script", "src"))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from coursekit.read.olx import Block, OlxCourse
+from coursekit.static_refs import asset_name
 
 DATE_KEYS = frozenset({"start", "end", "due", "enrollment_start", "enrollment_end", "advertised_start",
                        "announcement", "certificate_available_date"})
@@ -29,15 +30,6 @@ _WS = re.compile(r"\s+")
 RESPONSES = ("multiplechoiceresponse", "choiceresponse", "optionresponse", "numericalresponse", "stringresponse",
              "formularesponse", "customresponse", "symbolicresponse", "imageresponse", "jsinput", "coderesponse",
              "schematicresponse", "annotationresponse", "choicetextresponse")
-
-
-_ASSET_INVALID = re.compile(r"[^\w.%-]", re.UNICODE)
-
-
-def asset_name(path: str) -> str:
-    """The name Open edX gives a file under static/: "/" becomes "_", and so does every character an asset
-    key cannot hold (``AssetLocator.clean_keeping_underscores``): ``Brain green.png`` is ``Brain_green.png``."""
-    return _ASSET_INVALID.sub("_", path.replace("/", "_"))
 
 
 @dataclass(frozen=True)

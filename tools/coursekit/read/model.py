@@ -53,8 +53,9 @@ from coursekit.model import (
     Video,
     WrongAnswer,
 )
-from coursekit.read.compare import asset_name, canonical, locked, norm_date, normalize_html
+from coursekit.read.compare import canonical, locked, norm_date, normalize_html
 from coursekit.read.olx import Block, OlxCourse, inner_html
+from coursekit.static_refs import asset_name
 
 NOWHERE = Loc("course.xml")
 STATIC_NAME_RE = re.compile(r"^[A-Za-z0-9._-]+$")
