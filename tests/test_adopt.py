@@ -63,8 +63,8 @@ def test_sources_build_adopt_build_is_equivalent(source: Path, tmp_path: Path) -
 
 def test_keino_comes_back_as_markdown_and_problem_blocks(tmp_path: Path) -> None:
     _first, _second, adopted, report = round_trip(KEINO, tmp_path)
-    assert "| html | 67 | 0 | 0 |" in report
-    assert "| problem | 87 | 0 | 0 |" in report
+    assert "| html | 68 | 9 | 0 |" in report
+    assert "| problem | 93 | 0 | 2 |" in report
     assert "| discussion | 8 | 0 | 0 |" in report
     text = (adopted / "01-taustat-ja-perustelut" / "01-johdanto-miksi-hankinnoilla-on-valia.md").read_text()
     assert text.startswith("---\ntitle: Johdanto – miksi hankinnoilla on väliä\nid: taustat_johdanto\n---\n")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.diagnostics import CourseError, Diagnostic, Severity
+from coursekit.plural import count
 from coursekit.read.archive import opened
 from coursekit.read.compare import Difference, compare
 from coursekit.read.model import Adoption, to_model
@@ -135,7 +136,7 @@ def format_report(result: AdoptResult) -> str:
     if result.load_errors:
         lines.append("not done: the sources did not load")
     elif result.differences:
-        lines.append(f"{len(result.differences)} difference(s):")
+        lines.append(f"{count(len(result.differences), 'difference')}:")
         lines += [f"- {d}" for d in result.differences]
     else:
         lines.append("equivalent")

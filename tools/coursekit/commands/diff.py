@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from coursekit.plural import count
+
 
 @click.command("diff")
 @click.argument("a", type=click.Path(path_type=Path))
@@ -50,5 +52,5 @@ def command(a: Path, b: Path) -> None:
         return
     for diff in differences:
         click.echo(str(diff))
-    click.echo(f"\n{len(differences)} difference(s).")
+    click.echo(f"\n{count(len(differences), 'difference')}.")
     sys.exit(1)
