@@ -120,6 +120,14 @@ def format_report(result: AdoptResult) -> str:
     if rep.kept_raw:
         lines += ["", f"## Kept as they are ({len(rep.kept_raw)})", ""]
         lines += [f"- {key}: {why}" for key, why in rep.kept_raw]
+    if rep.editor_source_dropped:
+        sources = sum(1 for _, held in rep.editor_source_dropped if held)
+        lines += ["", f"## Studio editor source dropped ({len(rep.editor_source_dropped)})", "",
+                  "The `markdown` attribute of these converted problems is dropped: it is the source of Studio's "
+                  "simple editor, which no learner sees and nothing grades (Studio opens such a problem in its "
+                  f"advanced editor). {sources} held a source, {len(rep.editor_source_dropped) - sources} were "
+                  "\"null\".", ""]
+        lines += [f"- {key}" + ("" if held else " (markdown=\"null\")") for key, held in rep.editor_source_dropped]
     if rep.static_renamed:
         lines += ["", f"## Static files written under their Open edX asset name ({len(rep.static_renamed)})", ""]
         lines += [f"- static/{old} -> static/{new}" for new, old in sorted(rep.static_renamed.items())]
