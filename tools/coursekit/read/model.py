@@ -666,6 +666,10 @@ class _Builder:
         if attrs.get("show_reset_button", "false").lower() not in ("true", "false"):
             raise _NotModelled("show_reset_button is neither true nor false")
         response = responses[0]
+        kept = {"numericalresponse": {"answer"}, "stringresponse": {"answer", "type"}}.get(response.tag, set())
+        if set(response.attrib) - kept:
+            raise _NotModelled(f"<{response.tag}> attributes coursekit does not write: "
+                               f"{', '.join(sorted(set(response.attrib) - kept))}")
         if response.getparent() is not root:
             raise _NotModelled("the response is not directly in the problem")
         if _loose(root.text) or any(_loose(c.tail) for c in root) or _loose(response.text) or \
