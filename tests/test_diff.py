@@ -225,3 +225,63 @@ def test_a_locked_asset_and_a_wiki_slug_are_compared(keino_build: Path, copy: Pa
     replace(course, 'slug="KEINO.KIJH01.2019_kesa"', 'slug="toinen"')
     code, out = diff(keino_build, copy)
     assert "course: elements that are not blocks differ" in out
+
+
+def _studio_layout(problem: Path) -> None:
+    """Rewrite a coursekit problem the way Studio writes one: its simple-editor source in `markdown`, no
+    show_reset_button (the course default), the text above the question inside the response with no wrapper,
+    other whitespace."""
+    from lxml import etree
+
+    root = etree.fromstring(problem.read_bytes())
+    root.set("markdown", ">>The question<<\n\n(x) a choice\n( ) another\n")
+    del root.attrib["show_reset_button"]
+    response = next(c for c in root if c.tag.endswith("response"))
+    context = root.find("div[@class='problem-context']")
+    if context is not None:
+        for i, child in enumerate(list(context)):
+            response.insert(i, child)
+        root.remove(context)
+    for element in root.iter():
+        element.tail = "\n    " + (element.tail or "")
+    problem.write_bytes(etree.tostring(root))
+
+
+def test_studio_layout_and_editor_source_do_not_count_but_a_changed_choice_does(keino_build: Path,
+                                                                                 copy: Path) -> None:
+    problem = next(p for p in sorted((copy / "problem").glob("*.xml"))
+                   if "multiplechoiceresponse" in p.read_text() and "problem-context" in p.read_text())
+    _studio_layout(problem)
+    assert 'markdown="' in problem.read_text() and "problem-context" not in problem.read_text()
+    code, out = diff(keino_build, copy)
+    assert code == 0, out
+
+    text = problem.read_text()
+    swapped = text.replace('correct="true"', 'correct="maybe"', 1).replace('correct="false"', 'correct="true"', 1)
+    problem.write_text(swapped.replace('correct="maybe"', 'correct="false"', 1))
+    code, out = diff(keino_build, copy)
+    assert code == 1
+    assert f"problem/{problem.stem}: answer changed" in out
+    assert "correct=true is no longer so" in out
+    assert "markdown" not in out
+
+
+def test_a_changed_question_text_or_description_in_studio_layout_is_reported(keino_build: Path,
+                                                                             copy: Path) -> None:
+    problem = next(p for p in sorted((copy / "problem").glob("*.xml")) if "multiplechoiceresponse" in p.read_text())
+    _studio_layout(problem)
+    text = problem.read_text()
+    problem.write_text(text.replace("</label>", "</label><description>A hint of the answer</description>", 1))
+    code, out = diff(keino_build, copy)
+    assert code == 1
+    assert f"problem/{problem.stem}: problem differs: " in out and "'<description>'" in out
+
+    problem.write_text(text.replace("<label>", "<label>Not ", 1))
+    code, out = diff(keino_build, copy)
+    assert code == 1
+    assert f"problem/{problem.stem}: problem differs: " in out
+
+    problem.write_text(text.replace("<problem ", '<problem show_reset_button="true" ', 1))
+    code, out = diff(keino_build, copy)
+    assert code == 1
+    assert f"problem/{problem.stem}: show_reset_button 'false' became 'true'" in out

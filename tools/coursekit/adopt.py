@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.diagnostics import CourseError, Diagnostic, Severity
-from coursekit.plural import count as plural_count
+from coursekit.plural import count
 from coursekit.read.archive import opened
 from coursekit.read.compare import Difference, compare
 from coursekit.read.model import Adoption, to_model
@@ -120,6 +120,14 @@ def format_report(result: AdoptResult) -> str:
     if rep.kept_raw:
         lines += ["", f"## Kept as they are ({len(rep.kept_raw)})", ""]
         lines += [f"- {key}: {why}" for key, why in rep.kept_raw]
+    if rep.editor_source_dropped:
+        sources = sum(1 for _, held in rep.editor_source_dropped if held)
+        lines += ["", f"## Studio editor source dropped ({len(rep.editor_source_dropped)})", "",
+                  "The `markdown` attribute of these converted problems is dropped: it is the source of Studio's "
+                  "simple editor, which no learner sees and nothing grades (Studio opens such a problem in its "
+                  f"advanced editor). {sources} held a source, {len(rep.editor_source_dropped) - sources} were "
+                  "\"null\".", ""]
+        lines += [f"- {key}" + ("" if held else " (markdown=\"null\")") for key, held in rep.editor_source_dropped]
     if rep.static_renamed:
         lines += ["", f"## Static files written under their Open edX asset name ({len(rep.static_renamed)})", ""]
         lines += [f"- static/{old} -> static/{new}" for new, old in sorted(rep.static_renamed.items())]
@@ -136,7 +144,7 @@ def format_report(result: AdoptResult) -> str:
     if result.load_errors:
         lines.append("not done: the sources did not load")
     elif result.differences:
-        lines.append(f"{plural_count(len(result.differences), 'difference')}:")
+        lines.append(f"{count(len(result.differences), 'difference')}:")
         lines += [f"- {d}" for d in result.differences]
     else:
         lines.append("equivalent")

@@ -228,6 +228,8 @@ class Problem(Component):
     max_attempts: int | None = None
     weight: float | None = None
     showanswer: str | None = None
+    show_reset_button: bool = False
+    size: int | None = None  # text: the answer box's width in characters (None: coursekit's 40)
     fields: dict[str, Loc] = field(default_factory=dict)  # keys as written, for checks
     block_type = "problem"
 

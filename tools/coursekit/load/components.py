@@ -138,6 +138,8 @@ def problem_from_yaml(ctx: LoadContext, data: YMap, scope: UnitScope, loc: Loc) 
         max_attempts=setting("max_attempts"),  # type: ignore[arg-type]
         weight=setting("weight"),  # type: ignore[arg-type]
         showanswer=setting("showanswer"),  # type: ignore[arg-type]
+        show_reset_button=bool(data.get("show_reset_button", False)),
+        size=data.get("size"),  # type: ignore[arg-type]
         fields={str(k): data.loc_of(k) for k in data},
     )
 

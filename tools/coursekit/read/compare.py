@@ -3,8 +3,9 @@
 Compared: the block tree (types, url_names, parents, order of children),
 every block's attributes after the policy is applied (display names; dates
 as moments in time, whatever their spelling), the course settings and the
-grading policy, problems (their answers and tolerances first, then all of
-their text), HTML after normalisation (whitespace, attribute order,
+grading policy, problems (their answers and tolerances first, then what
+learners see of them: see problem_view; Studio's ``markdown`` editor source
+is not compared), HTML after normalisation (whitespace, attribute order,
 comments), about / course info / custom pages, and static files by SHA-256.
 Pointer tags and inline blocks are the same thing here, as they are to Open edX.
 """
@@ -30,6 +31,19 @@ _WS = re.compile(r"\s+")
 RESPONSES = ("multiplechoiceresponse", "choiceresponse", "optionresponse", "numericalresponse", "stringresponse",
              "formularesponse", "customresponse", "symbolicresponse", "imageresponse", "jsinput", "coderesponse",
              "schematicresponse", "annotationresponse", "choicetextresponse")
+# The response types coursekit models; a problem with exactly one of them (and no script) is compared by what
+# learners see and what grades them (problem_view), not by its XML layout.
+MODELLED_RESPONSES = ("multiplechoiceresponse", "choiceresponse", "optionresponse", "numericalresponse",
+                      "stringresponse")
+# Problem attributes no learner sees: Studio's simple-editor source (Studio reopens a problem without it in the
+# advanced editor). Not compared.
+EDITOR_ONLY = frozenset({"markdown"})
+# Problem settings Open edX inherits from the unit, subsection, section and course when the problem does not set
+# them (xmodule InheritanceMixin), with their default: an absent setting and the default are the same thing.
+INHERITED = {"show_reset_button": "false"}
+# Children of a response that are its inputs and grading rules, not text: their order does not show.
+_INPUTS = ("choicegroup", "checkboxgroup", "optioninput", "textline", "formulaequationinput", "responseparam",
+           "additional_answer", "correcthint", "stringequalhint")
 
 
 @dataclass(frozen=True)
@@ -159,6 +173,62 @@ def problem_answers(element: etree._Element) -> list[str]:
     return facts
 
 
+def problem_view(element: etree._Element) -> list[str] | None:
+    """What learners see and what grades them, for a problem with exactly one response of a type coursekit
+    models and no script; None for any other problem (compared by its XML).
+
+    Layout that does not show is left out: a ``<div class="problem-context">`` wrapper, whether the text above
+    the input sits inside the response element or before it, where the ``<solution>`` is, and the order of the
+    response's inputs and grading rules. Text, its order, ``<label>`` and ``<description>``, choices, hints,
+    feedback and every attribute still count."""
+    if any(True for _ in element.iter("script")):
+        return None
+    responses = list(element.iter(*RESPONSES))
+    if len(responses) != 1 or responses[0].tag not in MODELLED_RESPONSES or responses[0].getparent() is not element:
+        return None
+    response = responses[0]
+    before: list[str] = []
+    after: list[str] = []
+    solution: list[str] = []
+    if text := _text(element.text, False):
+        before.append(text)
+    place = before
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child is response:
+            place = after
+        elif child.tag == "solution":
+            solution.extend(canonical(child))
+        elif place is before and child.tag == "div" and dict(child.attrib) == {"class": "problem-context"}:
+            place.extend(canonical(child)[1:-1])
+        else:
+            place.extend(canonical(child))
+        if tail := _text(child.tail, False):
+            place.append(tail)
+    attrs = " ".join(f'{k}="{_WS.sub(" ", v).strip()}"' for k, v in sorted(response.attrib.items()))
+    inputs: list[tuple[int, list[str]]] = []
+    question: list[str] = []
+    below: list[str] = []
+    if text := _text(response.text, False):
+        question.append(text)
+    for child in response:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "solution":
+            solution.extend(canonical(child))
+        elif child.tag in _INPUTS:
+            inputs.append((_INPUTS.index(child.tag), canonical(child)))
+        else:
+            (below if inputs else question).extend(canonical(child))
+        if tail := _text(child.tail, False):
+            (below if inputs else question).append(tail)
+    lines = before + question + [f"<{response.tag}{' ' + attrs if attrs else ''}>"]
+    for _, part in sorted(inputs, key=lambda item: item[0]):
+        lines.extend(part)
+    return [*lines, f"</{response.tag}>", *below, *solution, *after]
+
+
 # -- comparing -------------------------------------------------------------------------
 
 
@@ -166,6 +236,7 @@ class _Differ:
     def __init__(self, a: OlxCourse, b: OlxCourse) -> None:
         self.a, self.b = a, b
         self.out: list[Difference] = []
+        self._index: dict[int, dict[str, Block]] = {}
 
     def add(self, where: str, what: str) -> None:
         self.out.append(Difference(where, what))
@@ -262,6 +333,20 @@ class _Differ:
         """Each block's (parent, index among its siblings)."""
         return {child.key: (blk.key, i) for blk in root.walk() for i, child in enumerate(blk.children)}
 
+    def inherited(self, blk: Block, course: OlxCourse, key: str) -> str:
+        """The value of an inherited setting for ``blk``: its own, else its nearest ancestor's, else the
+        course's, else Open edX's default."""
+        if key in blk.attrs:
+            return blk.attrs[key]
+        blocks = self._index.setdefault(id(course), {b.key: b for b in course.blocks()})
+        parent = blocks.get(blk.parent)
+        while parent is not None and parent.type != "course":
+            if key in parent.attrs:
+                return parent.attrs[key]
+            parent = blocks.get(parent.parent)
+        value = course.policy.get(key)
+        return INHERITED[key] if value is None else str(value)
+
     def extras(self, blk: Block, course: OlxCourse) -> list[str]:
         lines: list[str] = []
         for extra in blk.extras:
@@ -283,6 +368,12 @@ class _Differ:
             self.add(where, "children reordered")
         if x.type != "course":
             ax, ay = norm_attrs(x.attrs), norm_attrs(y.attrs)
+            if x.type == "problem":
+                for attrs, blk, course in ((ax, x, self.a), (ay, y, self.b)):
+                    for key in EDITOR_ONLY:
+                        attrs.pop(key, None)
+                    for key in INHERITED:
+                        attrs[key] = norm_value(key, self.inherited(blk, course, key))
             for key in sorted(set(ax) | set(ay)):
                 vx, vy = ax.get(key), ay.get(key)
                 if vx != vy:
@@ -322,6 +413,12 @@ class _Differ:
                 for fact in fy:
                     if fact not in fx:
                         self.add(where, f"answer changed: now {fact}")
+                return
+        if x.type == "problem":
+            vx, vy = problem_view(x.element), problem_view(y.element)
+            if vx is not None and vy is not None:
+                if vx != vy:
+                    self.add(where, f"problem differs: {_first_change(vx, vy)}")
                 return
         bx, by = body(x), body(y)
         if bx != by:

@@ -53,7 +53,18 @@ from coursekit.model import (
     Video,
     WrongAnswer,
 )
-from coursekit.read.compare import canonical, locked, norm_date, normalize_html
+from coursekit.read.compare import (
+    EDITOR_ONLY,
+    INHERITED,
+    MODELLED_RESPONSES,
+    RESPONSES,
+    canonical,
+    locked,
+    norm_attrs,
+    norm_date,
+    normalize_html,
+    problem_view,
+)
 from coursekit.read.olx import Block, OlxCourse, inner_html
 from coursekit.static_refs import asset_name
 
@@ -84,6 +95,9 @@ class Adoption:
     mixed: int = 0  # HTML blocks converted to Markdown that keep some raw HTML blocks
     md_parts: int = 0  # top-level parts (paragraphs, lists ...) of converted HTML written as Markdown
     raw_parts: int = 0  # ... and kept as raw HTML blocks inside the Markdown
+    # Converted problems whose `markdown` attribute (Studio's simple-editor source) was dropped:
+    # (type/url_name, whether it held a source rather than "null")
+    editor_source_dropped: list[tuple[str, bool]] = field(default_factory=list)
 
     def keep_raw(self, block: Block, why: str) -> None:
         self.raw[block.type] += 1
@@ -623,65 +637,106 @@ class _Builder:
     # -- problems ----------------------------------------------------------------------
 
     def problem(self, block: Block) -> tuple[Problem | None, str]:
+        """A problem as a coursekit problem when what learners see and what grades them comes back the same
+        (:func:`problem_view`, the comparison ``coursekit diff`` makes), or why not."""
         try:
             problem = self._problem(block)
         except _NotModelled as exc:
             return None, str(exc)
         again = problem_xml(problem)
-        original = block.element
-        if canonical(_without_url_name(again)) != canonical(_without_url_name(original)):
-            return None, "coursekit's problem XML for it would differ (structure or text)"
+        mine = {k: v for k, v in again.attrib.items() if k != "url_name"}
+        theirs = {k: v for k, v in block.attrs.items() if k not in EDITOR_ONLY}
+        for key, default in INHERITED.items():
+            theirs.setdefault(key, default)  # inherited from the course; the round trip checks what it is there
+        if theirs.get("display_name") is None:
+            mine.pop("display_name", None)
+        if norm_attrs(mine) != norm_attrs(theirs):
+            return None, "coursekit's problem attributes for it would differ"
+        view = problem_view(again)
+        if view is None or view != problem_view(block.element):
+            return None, "coursekit's problem XML for it would differ (text, choices, feedback or inputs)"
+        if "markdown" in block.attrs:
+            self.report.editor_source_dropped.append((block.key, block.attrs["markdown"] not in ("", "null")))
         return problem, ""
 
     def _problem(self, block: Block) -> Problem:
         root = block.element
-        attrs = dict(root.attrib)
-        attrs.pop("url_name", None)
+        attrs = {k: v for k, v in block.attrs.items() if k not in EDITOR_ONLY}
         allowed = {"display_name", "max_attempts", "weight", "showanswer", "show_reset_button"}
+        if any(True for _ in root.iter("script")):
+            raise _NotModelled("a script in it (Python-evaluated or randomised)")
+        responses = list(root.iter(*RESPONSES))
+        if len(responses) > 1:
+            raise _NotModelled(f"{len(responses)} responses in one problem (coursekit models one)")
+        if not responses or responses[0].tag not in MODELLED_RESPONSES:
+            found = f"a <{responses[0].tag}>" if responses else "no response"
+            raise _NotModelled(f"{found} (coursekit models single-choice, multiple-choice, dropdown, numerical and "
+                               "text)")
         extra = sorted(set(attrs) - allowed)
         if extra:
             raise _NotModelled(f"problem attributes coursekit does not write: {', '.join(extra)}")
-        if attrs.get("show_reset_button") != "false":
-            raise _NotModelled("show_reset_button is not false (coursekit always writes false)")
+        if attrs.get("show_reset_button", "false").lower() not in ("true", "false"):
+            raise _NotModelled("show_reset_button is neither true nor false")
+        response = responses[0]
+        kept = {"numericalresponse": {"answer"}, "stringresponse": {"answer", "type"}}.get(response.tag, set())
+        if set(response.attrib) - kept:
+            raise _NotModelled(f"<{response.tag}> attributes coursekit does not write: "
+                               f"{', '.join(sorted(set(response.attrib) - kept))}")
+        if response.getparent() is not root:
+            raise _NotModelled("the response is not directly in the problem")
+        if _loose(root.text) or any(_loose(c.tail) for c in root) or _loose(response.text) or \
+                any(_loose(c.tail) for c in response):
+            raise _NotModelled("text outside any element in it")
         children = [c for c in root if isinstance(c.tag, str)]
+        at = children.index(response)
+        before, after = children[:at], children[at + 1:]
         context = ""
-        if children and children[0].tag == "div" and children[0].get("class") == "problem-context":
-            context = inner_html(children[0])
-            children = children[1:]
+        for element in before:
+            if element.tag == "div" and dict(element.attrib) == {"class": "problem-context"}:
+                context += inner_html(element)
+            else:
+                context += etree.tostring(element, encoding="unicode", with_tail=False)
         hints: list[MdText] = []
-        if children and children[-1].tag == "demandhint":
-            for hint in children[-1]:
-                hints.append(self._md(inner_html(hint), block, inline=True))
-            children = children[:-1]
-        kinds = {v: k for k, v in _RESPONSE_TAGS.items()}
-        if len(children) != 1 or children[0].tag not in kinds:
-            raise _NotModelled("not one response of a type coursekit models (single-choice, multiple-choice, "
-                               "dropdown, numerical, text)")
-        response = children[0]
-        kind = kinds[response.tag]
+        if after and after[-1].tag == "demandhint":
+            for hint in after[-1]:
+                if isinstance(hint.tag, str):
+                    hints.append(self._md(inner_html(hint), block, inline=True))
+            after = after[:-1]
+        kind = {v: k for k, v in _RESPONSE_TAGS.items()}[response.tag]
         parts = [c for c in response if isinstance(c.tag, str)]
-        if not parts or parts[0].tag != "label":
-            raise _NotModelled("the response has no <label> first")
-        question_html = context + f"<p>{inner_html(parts[0])}</p>"
+        labels = [i for i, c in enumerate(parts) if c.tag == "label"]
+        if not labels:
+            raise _NotModelled("the response has no <label> (the question)")
+        for element in parts[:labels[0]]:
+            context += etree.tostring(element, encoding="unicode", with_tail=False)
+        rest = parts[labels[0] + 1:]
+        if rest and rest[0].tag == "description":
+            raise _NotModelled("a <description> under the question (coursekit has no place for it)")
+        question_html = context + f"<p>{inner_html(parts[labels[0]])}</p>"
         problem = Problem(id=block.url_name, loc=Loc(block.where), title=attrs.get("display_name", ""), kind=kind,
-                          question=self._md(question_html, block), hints=hints)
+                          question=self._md(question_html, block, mixed=True), hints=hints)
         if "max_attempts" in attrs:
             problem.max_attempts = _int(attrs["max_attempts"])
         if "weight" in attrs:
             problem.weight = _num(attrs["weight"])
         problem.showanswer = attrs.get("showanswer")
-        rest = parts[1:]
-        if rest and rest[-1].tag == "solution":
-            solution = [c for c in rest[-1] if isinstance(c.tag, str)]
+        problem.show_reset_button = attrs.get("show_reset_button", "false").lower() == "true"
+        solutions = [c for c in rest if c.tag == "solution"] + [c for c in after if c.tag == "solution"]
+        if len(after) > len([c for c in after if c.tag == "solution"]):
+            raise _NotModelled(f"<{next(c.tag for c in after if c.tag != 'solution')}> after the response")
+        rest = [c for c in rest if c.tag != "solution"]
+        if len(solutions) > 1:
+            raise _NotModelled("more than one <solution>")
+        if solutions:
+            solution = [c for c in solutions[0] if isinstance(c.tag, str)]
             if len(solution) != 1 or solution[0].get("class") != "detailed-solution":
                 raise _NotModelled("the explanation is not one <div class=\"detailed-solution\">")
             problem.explanation = self._md(inner_html(solution[0]), block)
-            rest = rest[:-1]
         getattr(self, f"_{kind.replace('-', '_')}")(problem, response, rest, block)
         return problem
 
-    def _md(self, html: str, block: Block, inline: bool = False) -> MdText:
-        text = self.md(html, block.where, inline=inline)
+    def _md(self, html: str, block: Block, inline: bool = False, mixed: bool = False) -> MdText:
+        text = self.md(html, block.where, inline=inline, mixed=mixed)
         if text is None:
             raise _NotModelled("a text in it would not come back the same from Markdown")
         return text
@@ -761,8 +816,18 @@ class _Builder:
             elif part.tag == "stringequalhint":
                 problem.wrong_answers.append(WrongAnswer(part.get("answer", ""),
                                                          self._md(inner_html(part), block, True), NOWHERE))
-            elif part.tag != "textline":
+            elif part.tag == "textline":
+                size = part.get("size", "")
+                if set(part.attrib) != {"size"} or not size.isdigit() or int(size) < 1:
+                    raise _NotModelled("text box attributes other than coursekit's (a size)")
+                if int(size) != 40:
+                    problem.size = int(size)
+            else:
                 raise _NotModelled(f"<{part.tag}> in a text response")
+
+
+def _loose(text: str | None) -> bool:
+    return bool(text and text.strip())
 
 
 class _NotModelled(Exception):

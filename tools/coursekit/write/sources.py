@@ -277,6 +277,10 @@ def problem_data(p: Problem) -> dict[str, object]:
     for key in ("max_attempts", "weight", "showanswer"):
         if getattr(p, key) is not None:
             data[key] = getattr(p, key)
+    if p.show_reset_button:
+        data["show_reset_button"] = True
+    if p.kind == "text" and p.size is not None:
+        data["size"] = p.size
     return data
 
 

@@ -30,7 +30,7 @@ def problem_xml(problem: Problem) -> etree._Element:
         root.set("weight", _number(problem.weight))
     if problem.showanswer:
         root.set("showanswer", str(problem.showanswer))
-    root.set("show_reset_button", "false")
+    root.set("show_reset_button", "true" if problem.show_reset_button else "false")
 
     response = etree.SubElement(root, RESPONSE_TAGS[problem.kind])
     context, label_html = split_last_paragraph(render(problem.question))
@@ -117,4 +117,4 @@ def _text(problem: Problem, response: etree._Element) -> None:
         response.append(html_element("correcthint", render(problem.correct_feedback)))
     for wrong in problem.wrong_answers:
         response.append(html_element("stringequalhint", render(wrong.feedback), answer=wrong.answer))
-    etree.SubElement(response, "textline", {"size": "40"})
+    etree.SubElement(response, "textline", {"size": str(problem.size or 40)})
