@@ -14,6 +14,8 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 FEATURE = ROOT / "tests" / "fixtures" / "feature_course"
 KEINO = ROOT / "course_src"
+# The Open edX demo course (AGPL): beside the repository, never committed; tests that need it skip without it.
+DEMO = ROOT.parent / "shared" / "data" / "openedx-demo-course" / "demo-course.tar.gz"
 
 
 @pytest.fixture(autouse=True)

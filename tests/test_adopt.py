@@ -15,14 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FEATURE, KEINO
+from conftest import DEMO, FEATURE, KEINO
 from coursekit.build import build, load_checked
 from coursekit.cli import main
 from coursekit.read.archive import opened
 from coursekit.read.compare import compare
 from coursekit.read.olx import read_course
 
-DEMO = Path(__file__).resolve().parents[2] / "shared" / "data" / "openedx-demo-course" / "demo-course.tar.gz"
 needs_demo = pytest.mark.skipif(not DEMO.is_file(), reason=f"the Open edX demo course is not at {DEMO}")
 
 

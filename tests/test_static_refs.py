@@ -3,18 +3,16 @@ as used (coursekit.static_refs); a file nothing refers to is still reported."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import DEMO
 from coursekit.check.runner import LintRequest, lint
 from coursekit.static_refs import asset_name, referenced_assets
 from test_lint_rules import JOHDANTO, append, make_course
-
-DEMO = Path(os.environ.get("COURSEKIT_DEMO_COURSE", "/work/shared/data/openedx-demo-course/demo-course.tar.gz"))
 
 RAW_VIDEO = """
 ```{olx}

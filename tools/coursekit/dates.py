@@ -56,6 +56,16 @@ def parse(value: object, loc: Loc, tz: dt.tzinfo, report: Report, allow_relative
     return None
 
 
+def from_olx(text: str) -> dt.datetime | None:
+    """A timestamp as OLX, policy.json and the import API write it ("2019-06-03T00:00:00Z", an offset, or
+    none: UTC) as an aware UTC datetime; None if it is not one."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
 def iso(moment: dt.datetime) -> str:
     """Open edX's policy format: UTC with a ``Z``."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -30,23 +30,14 @@ def command(source: Path, out: Path, report_file: Path | None) -> None:
     listed; 2 bad input (nothing written).
     """
     from coursekit.adopt import adopt, format_report
-    from coursekit.read import OlxError
+    from coursekit.commands.common import olx_input_errors
 
-    try:
-        result = adopt(source, out)
-    except OlxError as exc:
-        click.echo(f"error: {exc.format()}\nnothing was written.", err=True)
-        sys.exit(2)
-    except FileExistsError as exc:
-        click.echo(f"error: {exc}\n    fix: give a new folder with --out", err=True)
-        sys.exit(2)
-    except OSError as exc:
-        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
-        sys.exit(2)
-    except Exception as exc:  # a bug in coursekit, not in the input
-        from coursekit.commands.common import internal_error
-
-        internal_error(exc)
+    with olx_input_errors("\nnothing was written."):
+        try:
+            result = adopt(source, out)
+        except FileExistsError as exc:  # an OSError, but the fix is the user's choice of folder
+            click.echo(f"error: {exc}\n    fix: give a new folder with --out", err=True)
+            sys.exit(2)
     text = format_report(result)
     click.echo(text, nl=False)
     if report_file is not None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,25 @@ def internal_error(exc: Exception, code: int = 3) -> None:
     click.echo(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in coursekit; set COURSEKIT_DEBUG=1 "
                "to see the traceback.", err=True)
     sys.exit(code)
+
+
+@contextlib.contextmanager
+def olx_input_errors(tail: str = "") -> Iterator[None]:
+    """For commands that read Open edX exports (diff, adopt): bad input exits 2 with where and why; a bug exits 3."""
+    from coursekit.read import OlxError
+
+    try:
+        yield
+    except OlxError as exc:
+        click.echo(f"error: {exc.format()}{tail}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ") + tail, err=True)
+        sys.exit(2)
+    except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug in coursekit, not in the input
+        internal_error(exc)
 
 
 def handle_errors(source_arg: str = "source", writes: bool = False) -> Callable:

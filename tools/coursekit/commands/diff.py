@@ -27,26 +27,15 @@ def command(a: Path, b: Path) -> None:
     \b
     Exit status: 0 equivalent; 1 differences (listed); 2 bad input.
     """
-    from coursekit.read import OlxError
+    from coursekit.commands.common import olx_input_errors
     from coursekit.read.archive import opened
     from coursekit.read.compare import compare
     from coursekit.read.olx import read_course
 
-    try:
-        with contextlib.ExitStack() as stack:
-            course_a = read_course(stack.enter_context(opened(a)))
-            course_b = read_course(stack.enter_context(opened(b)))
-            differences = compare(course_a, course_b)
-    except OlxError as exc:
-        click.echo(f"error: {exc.format()}", err=True)
-        sys.exit(2)
-    except OSError as exc:
-        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
-        sys.exit(2)
-    except Exception as exc:  # a bug in coursekit, not in the input
-        from coursekit.commands.common import internal_error
-
-        internal_error(exc)
+    with olx_input_errors(), contextlib.ExitStack() as stack:
+        course_a = read_course(stack.enter_context(opened(a)))
+        course_b = read_course(stack.enter_context(opened(b)))
+        differences = compare(course_a, course_b)
     if not differences:
         click.echo(f"equivalent: {course_a.block_count()} blocks, {len(course_a.static)} static files")
         return

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from coursekit import __version__, package
+from coursekit import __version__, dates, package
 from coursekit.build import build, choose_run, load_checked
 from coursekit.dates import iso
 from coursekit.load import RELEASES_DIR
@@ -585,15 +585,8 @@ def _display(path: Path) -> str:
 
 
 def _age_seconds(stamp: object, now: dt.datetime) -> float | None:
-    if not isinstance(stamp, str) or not stamp:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return (now - moment).total_seconds()
+    moment = dates.from_olx(stamp) if isinstance(stamp, str) and stamp else None
+    return (now - moment).total_seconds() if moment else None
 
 
 MAX_CHANGES_SHOWN = 20

@@ -13,7 +13,6 @@ Pointer tags and inline blocks are the same thing here, as they are to Open edX.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
+from coursekit import dates
 from coursekit.read.olx import Block, OlxCourse
 from coursekit.static_refs import asset_name
 
@@ -62,13 +62,8 @@ def norm_date(value: str) -> str:
     text = value.strip().strip('"')
     if not text or text in ("null", "None"):
         return ""
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return text
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = dates.from_olx(text)
+    return dates.iso(moment) if moment else text
 
 
 def norm_value(key: str, value: object) -> str:

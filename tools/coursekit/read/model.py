@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 from markdownify import MarkdownConverter
 
-from coursekit import markdown
+from coursekit import dates, markdown
 from coursekit.diagnostics import Loc
 from coursekit.emit.olx.problems import problem_xml
 from coursekit.ids import PIN_RE
@@ -230,11 +230,8 @@ def _date(value: str | None, where: str) -> DateSpec | None:
     if not value or value in ("null", "None"):
         return None
     text = norm_date(value)
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return DateSpec(Loc(where), absolute=moment.astimezone(dt.UTC), text=text)
+    moment = dates.from_olx(text)
+    return DateSpec(Loc(where), absolute=moment, text=text) if moment else None
 
 
 def _bool(value: object) -> bool:
